@@ -1,6 +1,8 @@
 // Calendar dates (YYYY-MM-DD) and UTC timestamps (RFC 3339, "YYYY-MM-DDTHH:MM:SSZ").
 // Strict parsers: exactly that shape, real calendar days (2026-02-30 is refused),
-// years 1900..9999.
+// years 1900..9999. Timestamps refuse lower-case 't'/'z', offsets, fractions,
+// 24:00:00 and leap seconds (second 60): Unix time has no slot for a leap second,
+// so accepting one would make two texts mean the same instant.
 #ifndef PROBITY_LEDGER_DATE_H_
 #define PROBITY_LEDGER_DATE_H_
 
@@ -12,6 +14,11 @@
 
 namespace probity {
 
+constexpr int kDateYearMin = 1900;
+constexpr int kDateYearMax = 9999;
+// Bound on day counts given to CivilFromDays, so year arithmetic stays in an int.
+constexpr std::int64_t kCivilDaysAbsMax = 100'000'000;  // about 273,000 years
+
 struct Date {
   int year = 0;
   int month = 0;  // 1..12
@@ -20,11 +27,16 @@ struct Date {
 };
 
 Result<Date> ParseDate(std::string_view text);
-std::string FormatDate(const Date& d);
-std::int64_t DaysFromCivil(const Date& d);  // days since 1970-01-01
+std::string FormatDate(const Date& d);      // asserts IsValidDate
+std::int64_t DaysFromCivil(const Date& d);  // days since 1970-01-01; asserts IsValidDate
+// Any day count within +-kCivilDaysAbsMax (asserted); the result may lie outside
+// kDateYearMin..kDateYearMax, so check IsValidDate before formatting it.
 Date CivilFromDays(std::int64_t days);
-Date AddDays(const Date& d, std::int64_t days);
+Date AddDays(const Date& d, std::int64_t days);  // same caveat as CivilFromDays
+// A real calendar day (Gregorian, proleptic) with the year in kDateYearMin..kDateYearMax.
 bool IsValidDate(int year, int month, int day);
+bool IsValidDate(const Date& d);
+int DaysInMonth(int year, int month);  // month 1..12 (asserted)
 
 // Seconds since the Unix epoch, UTC.
 Result<std::int64_t> ParseTimestamp(std::string_view text);  // only the 'Z' form, no fractions
