@@ -7,19 +7,22 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
+#include <span>
+#include <string_view>
 
 #include "ledger/bytes.h"
 #include "ledger/status.h"
 
 namespace probity {
 
-constexpr std::size_t kPublicKeyBytes = 32;   // Ed25519 public key
-constexpr std::size_t kSeedBytes = 32;        // Ed25519 seed (the secret we store)
-constexpr std::size_t kSecretKeyBytes = 64;   // libsodium's expanded secret key
+constexpr std::size_t kPublicKeyBytes = 32;  // Ed25519 public key
+constexpr std::size_t kSeedBytes = 32;       // Ed25519 seed (the secret we store)
+constexpr std::size_t kSecretKeyBytes = 64;  // libsodium's expanded secret key
 constexpr std::size_t kSignatureBytes = 64;
-constexpr std::size_t kSaltBytes = 16;        // Argon2id salt
+constexpr std::size_t kSaltBytes = 16;  // Argon2id salt
 constexpr std::size_t kSymmetricKeyBytes = 32;
-constexpr std::size_t kAeadNonceBytes = 24;   // XChaCha20-Poly1305
+constexpr std::size_t kAeadNonceBytes = 24;  // XChaCha20-Poly1305
 constexpr std::size_t kAeadTagBytes = 16;
 constexpr std::size_t kSecretboxNonceBytes = 24;
 constexpr std::size_t kSecretboxMacBytes = 16;
@@ -84,7 +87,8 @@ Result<SecretBytes> DeriveKey(const SecretBytes& passphrase, const Salt& salt, K
                               std::size_t key_bytes);
 
 // crypto_secretbox_easy (XSalsa20-Poly1305). Output: ciphertext with MAC in front.
-Bytes SecretboxSeal(const SecretBytes& key, const std::array<std::uint8_t, kSecretboxNonceBytes>& nonce,
+Bytes SecretboxSeal(const SecretBytes& key,
+                    const std::array<std::uint8_t, kSecretboxNonceBytes>& nonce,
                     ByteSpan plaintext);
 Result<SecretBytes> SecretboxOpen(const SecretBytes& key,
                                   const std::array<std::uint8_t, kSecretboxNonceBytes>& nonce,
