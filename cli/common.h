@@ -1,0 +1,55 @@
+// What every subcommand shares: where the ledger, key and passphrases come
+// from (flags, then environment, then a no-echo prompt), and output helpers.
+// No business logic lives in cli/.
+#ifndef PROBITY_CLI_COMMON_H_
+#define PROBITY_CLI_COMMON_H_
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "ledger/ledger.h"
+
+namespace probity::cli {
+
+constexpr std::size_t kPassphraseBytesMax = 1024;
+constexpr std::size_t kNewPassphraseBytesMin = 8;
+
+struct GlobalOptions {
+  std::string ledger_path;
+  std::string passphrase_file;
+  std::string key_path;
+  std::string key_passphrase_file;
+  bool json = false;
+};
+
+// The action chosen on the command line; set by the subcommand's callback.
+using Action = std::function<Status()>;
+
+// Each subcommand group registers itself here (one file per group).
+void RegisterKeyCommands(CLI::App& app, GlobalOptions& g, Action& action);
+void RegisterInitCommand(CLI::App& app, GlobalOptions& g, Action& action);
+void RegisterSignerCommands(CLI::App& app, GlobalOptions& g, Action& action);
+void RegisterDonorCommands(CLI::App& app, GlobalOptions& g, Action& action);
+void RegisterDonationCommands(CLI::App& app, GlobalOptions& g, Action& action);
+void RegisterConsentCommands(CLI::App& app, GlobalOptions& g, Action& action);
+void RegisterLogCommands(CLI::App& app, GlobalOptions& g, Action& action);
+
+// Passphrase from `file` (flag), else the file named by `env_name`, else a
+// prompt on the terminal. `confirm` asks twice (for new secrets).
+Result<SecretBytes> ReadPassphrase(const std::string& file, const char* env_name,
+                                   const std::string& prompt, bool confirm);
+
+std::string LedgerPath(const GlobalOptions& g);
+Result<std::unique_ptr<Ledger>> OpenLedger(const GlobalOptions& g);
+Result<NamedKey> LoadSigningKey(const GlobalOptions& g);
+
+// Output: ids and data on stdout, messages on stderr.
+void PrintOut(const std::string& line);
+void Warn(const std::string& line);
+void PrintJson(const Json& value);
+
+}  // namespace probity::cli
+
+#endif  // PROBITY_CLI_COMMON_H_

@@ -1,0 +1,118 @@
+// probity donation add / list, probity refund
+#include "cli/common.h"
+#include "ledger/records.h"
+
+namespace probity::cli {
+namespace {
+
+struct DonationOptions {
+  std::string donor, amount, currency, method, date, scope;
+};
+
+Json DonationJson(const DonationRecord& d) {
+  return {{"seq", d.seq},           {"subject", d.subject},
+          {"amount_minor", d.amount_minor}, {"refunded_minor", d.refunded_minor},
+          {"currency", d.currency}, {"method", d.method},
+          {"date", d.date},         {"scope", d.scope}};
+}
+
+Status PrintDonations(const std::vector<DonationRecord>& list, bool json) {
+  Json all = Json::array();
+  for (const DonationRecord& d : list) {
+    if (json) { all.push_back(DonationJson(d)); continue; }
+    PROBITY_ASSIGN_OR_RETURN(Currency c, LookupCurrency(d.currency));
+    std::string line = std::to_string(d.seq) + "  " + d.date + "  " + d.subject + "  " +
+                       Money(d.amount_minor, c).ToDisplay() + "  " + d.method + "  " + d.scope;
+    if (d.refunded_minor > 0) line += "  refunded " + Money(d.refunded_minor, c).ToDisplay();
+    PrintOut(line);
+  }
+  if (json) PrintJson(all);
+  return Status::OK();
+}
+
+Status RunAdd(const GlobalOptions& g, const DonationOptions& o) {
+  PROBITY_RETURN_IF_ERROR(ValidateSubjectId(o.donor).WithContext("--donor"));
+  PROBITY_ASSIGN_OR_RETURN(Money amount, ParseMoney(o.amount, o.currency, Sign::kPositive));
+  PROBITY_ASSIGN_OR_RETURN(Date date, ParseDate(o.date));
+  PROBITY_RETURN_IF_ERROR(ValidateMethod(o.method));
+  PROBITY_RETURN_IF_ERROR(ValidateScopeId(o.scope).WithContext("--scope"));
+  PROBITY_ASSIGN_OR_RETURN(auto ledger, OpenLedger(g));
+  PROBITY_ASSIGN_OR_RETURN(NamedKey key, LoadSigningKey(g));
+  PROBITY_ASSIGN_OR_RETURN(std::int64_t seq,
+                           AddDonation(*ledger, key, NewDonation{o.donor, amount, o.method, date,
+                                                                 o.scope}));
+  PrintOut(std::to_string(seq));
+  return Status::OK();
+}
+
+void RegisterAdd(CLI::App& donation, GlobalOptions& g, Action& action) {
+  auto o = std::make_shared<DonationOptions>();
+  CLI::App* add = donation.add_subcommand(
+      "add", "record a donation; prints its entry number\n"
+             "  example: probity donation add --donor S-0123456789 --amount 150.00 "
+             "--currency EUR --method cheque --date 2026-05-01 --scope fr-pres-2027");
+  add->add_option("--donor", o->donor, "subject id from `probity donor add`")->required();
+  add->add_option("--amount", o->amount, "decimal amount, e.g. 150 or 150.00")->required();
+  add->add_option("--currency", o->currency, "ISO 4217 code: EUR, USD, GBP, ...")->required();
+  add->add_option("--method", o->method,
+                  "cash, cheque, transfer, card, direct-debit, in-kind, other")->required();
+  add->add_option("--date", o->date, "date received, YYYY-MM-DD")->required();
+  add->add_option("--scope", o->scope, "election or period id, e.g. fr-pres-2027")->required();
+  add->callback([&g, &action, o] { action = [&g, o] { return RunAdd(g, *o); }; });
+}
+
+struct RefundOptions {
+  std::int64_t donation_seq = -1;
+  std::string amount, currency, date, reason;
+};
+
+Status RunRefund(const GlobalOptions& g, const RefundOptions& o) {
+  PROBITY_ASSIGN_OR_RETURN(Money amount, ParseMoney(o.amount, o.currency, Sign::kPositive));
+  PROBITY_ASSIGN_OR_RETURN(Date date, ParseDate(o.date));
+  PROBITY_ASSIGN_OR_RETURN(auto ledger, OpenLedger(g));
+  PROBITY_ASSIGN_OR_RETURN(NamedKey key, LoadSigningKey(g));
+  PROBITY_ASSIGN_OR_RETURN(std::int64_t seq,
+                           AddRefund(*ledger, key, NewRefund{o.donation_seq, amount, date,
+                                                             o.reason}));
+  PrintOut(std::to_string(seq));
+  return Status::OK();
+}
+
+}  // namespace
+
+void RegisterDonationCommands(CLI::App& app, GlobalOptions& g, Action& action) {
+  CLI::App* donation = app.add_subcommand("donation", "donations");
+  donation->require_subcommand(1);
+  RegisterAdd(*donation, g, action);
+
+  struct ListOptions { std::string scope, donor; };
+  auto lo = std::make_shared<ListOptions>();
+  CLI::App* list = donation->add_subcommand(
+      "list", "donations, with what was refunded\n  example: probity donation list --scope "
+              "fr-pres-2027 --json");
+  list->add_option("--scope", lo->scope, "only this scope");
+  list->add_option("--donor", lo->donor, "only this subject");
+  list->callback([&g, &action, lo] {
+    action = [&g, lo]() -> Status {
+      if (!lo->scope.empty()) PROBITY_RETURN_IF_ERROR(ValidateScopeId(lo->scope));
+      if (!lo->donor.empty()) PROBITY_RETURN_IF_ERROR(ValidateSubjectId(lo->donor));
+      PROBITY_ASSIGN_OR_RETURN(auto ledger, OpenLedger(g));
+      PROBITY_ASSIGN_OR_RETURN(auto list, ListDonations(*ledger, lo->scope, lo->donor));
+      return PrintDonations(list, g.json);
+    };
+  });
+
+  auto ro = std::make_shared<RefundOptions>();
+  CLI::App* refund = app.add_subcommand(
+      "refund", "refund all or part of a donation; prints the refund's entry number\n"
+                "  example: probity refund --donation 7 --amount 50.00 --currency EUR "
+                "--date 2026-05-10 --reason 'over the cap'");
+  refund->add_option("--donation", ro->donation_seq, "entry number of the donation")->required();
+  refund->add_option("--amount", ro->amount, "amount refunded")->required();
+  refund->add_option("--currency", ro->currency, "the donation's currency")->required();
+  refund->add_option("--date", ro->date, "date refunded, YYYY-MM-DD")->required();
+  refund->add_option("--reason", ro->reason, "short reason, no personal data");
+  refund->callback([&g, &action, ro] { action = [&g, ro] { return RunRefund(g, *ro); }; });
+}
+
+}  // namespace probity::cli

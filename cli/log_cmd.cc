@@ -1,0 +1,104 @@
+// probity log / checkpoint / verify
+#include "cli/common.h"
+#include "ledger/encoding.h"
+#include "ledger/verify.h"
+
+namespace probity::cli {
+namespace {
+
+struct LogOptions {
+  std::string kind, subject;
+  std::int64_t from = 0;
+  std::int64_t limit = -1;
+};
+
+std::string Summary(const Json& e) {
+  std::string s;
+  for (const char* f : {"subject", "amount_minor", "currency", "method", "date", "scope",
+                        "purpose", "donation_seq", "signer_name", "origin", "key_id"}) {
+    if (e.contains(f)) s += std::string("  ") + f + "=" + (e[f].is_string() ? e[f].get<std::string>() : e[f].dump());
+  }
+  return s;
+}
+
+Status RunLog(const GlobalOptions& g, const LogOptions& o) {
+  PROBITY_ASSIGN_OR_RETURN(auto ledger, OpenLedger(g));
+  PROBITY_ASSIGN_OR_RETURN(std::int64_t count, ledger->store().EntryCount());
+  std::int64_t to = o.limit < 0 ? count : std::min(count, o.from + o.limit);
+  Json all = Json::array();
+  PROBITY_RETURN_IF_ERROR(ledger->store().ScanEntries(
+      o.from, to, [&](const StoredEntry& stored, const EntryIndex& index) -> Status {
+        if (!o.kind.empty() && index.kind != o.kind) return Status::OK();
+        if (!o.subject.empty() && index.subject != o.subject) return Status::OK();
+        PROBITY_ASSIGN_OR_RETURN(Json e, DecodeEntry(stored.body));
+        if (g.json) {
+          all.push_back({{"entry", e}, {"sig", Base64Encode(stored.sig)},
+                         {"leaf_hash", HexEncode(stored.leaf_hash)}});
+        } else {
+          PrintOut(std::to_string(stored.seq) + "  " + e["ts"].get<std::string>() + "  " +
+                   index.kind + "  by " + e["signer"].get<std::string>() + Summary(e));
+        }
+        return Status::OK();
+      }));
+  if (g.json) PrintJson(all);
+  return Status::OK();
+}
+
+Status RunCheckpoint(const GlobalOptions& g) {
+  PROBITY_ASSIGN_OR_RETURN(auto ledger, OpenLedger(g));
+  PROBITY_ASSIGN_OR_RETURN(std::string note, ledger->LatestCheckpoint());
+  if (!g.json) {
+    std::fwrite(note.data(), 1, note.size(), stdout);
+    return Status::OK();
+  }
+  PROBITY_ASSIGN_OR_RETURN(ParsedNote parsed, ParseNote(note));
+  PROBITY_ASSIGN_OR_RETURN(Checkpoint cp, ParseCheckpointBody(parsed.body));
+  PrintJson({{"origin", cp.origin}, {"tree_size", cp.tree_size},
+             {"root_hash", Base64Encode(cp.root_hash)}, {"note", note}});
+  return Status::OK();
+}
+
+Status RunVerify(const GlobalOptions& g) {
+  PROBITY_ASSIGN_OR_RETURN(auto ledger, OpenLedger(g));
+  PROBITY_ASSIGN_OR_RETURN(VerifyReport r, VerifyLedger(*ledger));
+  if (g.json) {
+    Json j = {{"ok", r.failure.ok()}, {"entries", r.entries}, {"checkpoints", r.checkpoints},
+              {"signers", r.signers}, {"root_hash", Base64Encode(r.root)},
+              {"origin", ledger->origin()}};
+    if (!r.failure.ok()) {
+      j["error"] = r.failure.message();
+      if (r.first_bad_seq >= 0) j["first_bad_entry"] = r.first_bad_seq;
+    }
+    PrintJson(j);
+  } else if (r.failure.ok()) {
+    PrintOut("ok: " + ledger->origin() + ": " + std::to_string(r.entries) + " entries, " +
+             std::to_string(r.checkpoints) + " checkpoints, " + std::to_string(r.signers) +
+             " signers; root " + Base64Encode(r.root));
+  }
+  return r.failure;
+}
+
+}  // namespace
+
+void RegisterLogCommands(CLI::App& app, GlobalOptions& g, Action& action) {
+  auto o = std::make_shared<LogOptions>();
+  CLI::App* log = app.add_subcommand(
+      "log", "list entries\n  example: probity log --kind donation --json");
+  log->add_option("--kind", o->kind, "only entries of this kind");
+  log->add_option("--subject", o->subject, "only entries naming this subject");
+  log->add_option("--from", o->from, "first entry number")->check(CLI::NonNegativeNumber);
+  log->add_option("--limit", o->limit, "at most this many entries")->check(CLI::NonNegativeNumber);
+  log->callback([&g, &action, o] { action = [&g, o] { return RunLog(g, *o); }; });
+
+  CLI::App* cp = app.add_subcommand(
+      "checkpoint", "print the latest signed checkpoint (C2SP tlog-checkpoint)\n"
+                    "  example: probity checkpoint > 2027-q1.checkpoint");
+  cp->callback([&g, &action] { action = [&g] { return RunCheckpoint(g); }; });
+
+  CLI::App* verify = app.add_subcommand(
+      "verify", "verify the whole ledger: encoding, chain, signatures, tree, checkpoints\n"
+                "  example: probity verify --json");
+  verify->callback([&g, &action] { action = [&g] { return RunVerify(g); }; });
+}
+
+}  // namespace probity::cli

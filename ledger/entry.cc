@@ -1,0 +1,289 @@
+#include "ledger/entry.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "ledger/date.h"
+#include "ledger/encoding.h"
+#include "ledger/keyfile.h"
+#include "ledger/money.h"
+
+namespace probity {
+namespace {
+
+enum class Field {
+  kUint,       // non-negative integer <= 2^53 - 1 (seq numbers)
+  kAmount,     // positive integer minor units
+  kCurrency,
+  kDate,
+  kTimestamp,
+  kHash,       // 64 lower-case hex
+  kKeyId,      // 8 lower-case hex
+  kLedgerId,   // 32 lower-case hex
+  kPublicKey,  // base64 of 32 bytes
+  kKeyName,
+  kOrigin,
+  kSubject,
+  kScope,      // also purposes
+  kMethod,
+  kDonorType,
+  kBox,        // base64 AEAD box
+  kText,       // short free text without control characters
+};
+
+struct FieldSpec {
+  const char* name;
+  Field type;
+  bool required;
+};
+
+struct KindSpec {
+  const char* kind;
+  std::vector<FieldSpec> fields;
+};
+
+const std::vector<FieldSpec>& CommonFields() {
+  static const std::vector<FieldSpec> fields = {
+      {"v", Field::kUint, true},        {"seq", Field::kUint, true},
+      {"ts", Field::kTimestamp, true},  {"kind", Field::kText, true},
+      {"prev", Field::kHash, true},     {"signer", Field::kKeyId, true},
+  };
+  return fields;
+}
+
+// One schema per kind. A new kind is a format change: document it in
+// docs/format.md in the same commit.
+const std::vector<KindSpec>& Kinds() {
+  static const std::vector<KindSpec> kinds = {
+      {"ledger_created",
+       {{"origin", Field::kOrigin, true}, {"ledger_id", Field::kLedgerId, true},
+        {"signer_name", Field::kKeyName, true}, {"signer_key", Field::kPublicKey, true}}},
+      {"signer_added",
+       {{"signer_name", Field::kKeyName, true}, {"signer_key", Field::kPublicKey, true}}},
+      {"signer_revoked", {{"key_id", Field::kKeyId, true}}},
+      {"donor_added",
+       {{"subject", Field::kSubject, true}, {"donor_type", Field::kDonorType, true},
+        {"pii", Field::kBox, true}}},
+      {"donation",
+       {{"subject", Field::kSubject, true}, {"amount_minor", Field::kAmount, true},
+        {"currency", Field::kCurrency, true}, {"method", Field::kMethod, true},
+        {"date", Field::kDate, true}, {"scope", Field::kScope, true}}},
+      {"refund",
+       {{"subject", Field::kSubject, true}, {"donation_seq", Field::kUint, true},
+        {"amount_minor", Field::kAmount, true}, {"currency", Field::kCurrency, true},
+        {"date", Field::kDate, true}, {"reason", Field::kText, false}}},
+      {"consent",
+       {{"subject", Field::kSubject, true}, {"purpose", Field::kScope, true},
+        {"text_sha256", Field::kHash, true}, {"channel", Field::kScope, true},
+        {"date", Field::kDate, true}}},
+      {"consent_withdrawal",
+       {{"subject", Field::kSubject, true}, {"purpose", Field::kScope, true},
+        {"consent_seq", Field::kUint, true}, {"date", Field::kDate, true}}},
+  };
+  return kinds;
+}
+
+const KindSpec* FindKind(std::string_view kind) {
+  for (const KindSpec& k : Kinds()) {
+    if (kind == k.kind) return &k;
+  }
+  return nullptr;
+}
+
+bool IsLowerHex(std::string_view s, std::size_t length) {
+  return s.size() == length && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+Status CheckText(std::string_view s, std::size_t bytes_max) {
+  if (s.empty() || s.size() > bytes_max) {
+    return Status::InvalidArgument("must be 1 to " + std::to_string(bytes_max) + " bytes");
+  }
+  if (HasControlChar(s)) return Status::InvalidArgument("contains a control character");
+  return Status::OK();
+}
+
+Status CheckString(Field type, const std::string& s) {
+  switch (type) {
+    case Field::kCurrency: return LookupCurrency(s).status();
+    case Field::kDate: return ParseDate(s).status();
+    case Field::kTimestamp: return ParseTimestamp(s).status();
+    case Field::kHash:
+      return IsLowerHex(s, 64) ? Status::OK() : Status::InvalidArgument("not 64 lower-case hex");
+    case Field::kKeyId:
+      return IsLowerHex(s, 8) ? Status::OK() : Status::InvalidArgument("not 8 lower-case hex");
+    case Field::kLedgerId:
+      return IsLowerHex(s, 32) ? Status::OK() : Status::InvalidArgument("not 32 lower-case hex");
+    case Field::kPublicKey: return Base64DecodeFixed<kPublicKeyBytes>(s, "public key").status();
+    case Field::kKeyName: return ValidateKeyName(s);
+    case Field::kOrigin: return ValidateOrigin(s);
+    case Field::kSubject: return ValidateSubjectId(s);
+    case Field::kScope: return ValidateScopeId(s);
+    case Field::kMethod: return ValidateMethod(s);
+    case Field::kDonorType: return ValidateDonorType(s);
+    case Field::kBox: {
+      Result<Bytes> box = Base64Decode(s);
+      if (!box.ok()) return box.status();
+      if (box->size() < kAeadNonceBytes + kAeadTagBytes) {
+        return Status::InvalidArgument("encrypted box too short");
+      }
+      return Status::OK();
+    }
+    case Field::kText: return CheckText(s, 256);
+    default: return Status::InvalidArgument("expected a number, found a string");
+  }
+}
+
+Status CheckField(const FieldSpec& spec, const Json& value) {
+  if (spec.type == Field::kUint || spec.type == Field::kAmount) {
+    if (!value.is_number_integer()) return Status::InvalidArgument("must be an integer");
+    std::int64_t n = value.get<std::int64_t>();
+    std::int64_t min = spec.type == Field::kAmount ? 1 : 0;
+    if (n < min || n > kAmountMinorMax) return Status::InvalidArgument("out of range");
+    return Status::OK();
+  }
+  if (!value.is_string()) return Status::InvalidArgument("must be a string");
+  return CheckString(spec.type, value.get<std::string>());
+}
+
+Status CheckFields(const Json& entry, const std::vector<FieldSpec>& specs) {
+  for (const FieldSpec& spec : specs) {
+    auto it = entry.find(spec.name);
+    if (it == entry.end()) {
+      if (spec.required) return Status::InvalidArgument(std::string("missing field ") + spec.name);
+      continue;
+    }
+    PROBITY_RETURN_IF_ERROR(CheckField(spec, *it).WithContext(std::string("field ") + spec.name));
+  }
+  return Status::OK();
+}
+
+bool IsKnownField(const KindSpec& kind, const std::string& name) {
+  auto same = [&](const FieldSpec& f) { return name == f.name; };
+  return std::any_of(CommonFields().begin(), CommonFields().end(), same) ||
+         std::any_of(kind.fields.begin(), kind.fields.end(), same);
+}
+
+bool IsIdChar(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; }
+
+}  // namespace
+
+bool HasControlChar(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char ch) {
+    auto c = static_cast<unsigned char>(ch);
+    return c < 0x20 || c == 0x7f;
+  });
+}
+
+Status ValidateSubjectId(std::string_view id) {
+  if (id.size() == 12 && id.substr(0, 2) == "S-" && IsLowerHex(id.substr(2), 10)) {
+    return Status::OK();
+  }
+  return Status::InvalidArgument("\"" + std::string(id) +
+                                 "\" is not a subject id (S- and 10 lower-case hex digits, as "
+                                 "printed by `probity donor add`)");
+}
+
+Status ValidateScopeId(std::string_view id) {
+  if (!id.empty() && id.size() <= kIdBytesMax && std::all_of(id.begin(), id.end(), IsIdChar)) {
+    return Status::OK();
+  }
+  return Status::InvalidArgument("\"" + std::string(id) + "\" is not a valid id: use 1 to " +
+                                 std::to_string(kIdBytesMax) +
+                                 " characters among a-z, 0-9 and '-' (e.g. fr-pres-2027)");
+}
+
+Status ValidateOrigin(std::string_view origin) {
+  bool printable = std::all_of(origin.begin(), origin.end(),
+                               [](char c) { return c > 0x20 && c < 0x7f && c != '+'; });
+  if (!origin.empty() && origin.size() <= kOriginBytesMax && printable) return Status::OK();
+  return Status::InvalidArgument("origin \"" + std::string(origin) + "\" must be 1 to " +
+                                 std::to_string(kOriginBytesMax) +
+                                 " printable ASCII characters without spaces or '+' "
+                                 "(e.g. example.org/campaign-2027)");
+}
+
+Status ValidateMethod(std::string_view method) {
+  static const char* const kMethods[] = {"cash", "cheque", "transfer", "card", "direct-debit",
+                                         "in-kind", "other"};
+  for (const char* m : kMethods) {
+    if (method == m) return Status::OK();
+  }
+  return Status::InvalidArgument("unknown payment method \"" + std::string(method) +
+                                 "\"; use cash, cheque, transfer, card, direct-debit, in-kind "
+                                 "or other");
+}
+
+Status ValidateDonorType(std::string_view type) {
+  static const char* const kTypes[] = {"person", "legal-person", "party", "union",
+                                       "foreign-state", "association", "other"};
+  for (const char* t : kTypes) {
+    if (type == t) return Status::OK();
+  }
+  return Status::InvalidArgument("unknown donor type \"" + std::string(type) +
+                                 "\"; use person, legal-person, party, union, association, "
+                                 "foreign-state or other");
+}
+
+Status ValidateCountry(std::string_view code) {
+  if (code.size() == 2 && std::isupper(static_cast<unsigned char>(code[0])) &&
+      std::isupper(static_cast<unsigned char>(code[1]))) {
+    return Status::OK();
+  }
+  return Status::InvalidArgument("\"" + std::string(code) +
+                                 "\" is not a country code; use ISO 3166-1 alpha-2 in upper "
+                                 "case, e.g. FR, US, GB");
+}
+
+Status ValidateEntry(const Json& entry) {
+  if (!entry.is_object()) return Status::InvalidArgument("an entry must be a JSON object");
+  PROBITY_RETURN_IF_ERROR(CheckFields(entry, CommonFields()));
+  if (entry["v"].get<std::int64_t>() != kEntryVersion) {
+    return Status::InvalidArgument("unknown entry version " + entry["v"].dump());
+  }
+  const std::string kind = entry["kind"].get<std::string>();
+  const KindSpec* spec = FindKind(kind);
+  if (spec == nullptr) return Status::InvalidArgument("unknown entry kind \"" + kind + "\"");
+  PROBITY_RETURN_IF_ERROR(CheckFields(entry, spec->fields));
+  for (const auto& item : entry.items()) {
+    if (!IsKnownField(*spec, item.key())) {
+      return Status::InvalidArgument("unknown field \"" + item.key() + "\" in a " + kind +
+                                     " entry");
+    }
+  }
+  return Status::OK();
+}
+
+Result<std::string> EncodeEntry(const EntryDraft& draft, std::int64_t seq, std::int64_t ts_unix,
+                                const Hash& prev, const KeyId& signer) {
+  Json entry = draft.fields;
+  PROBITY_ASSERT(entry.is_object());
+  entry["v"] = kEntryVersion;
+  entry["seq"] = seq;
+  entry["ts"] = FormatTimestamp(ts_unix);
+  entry["kind"] = draft.kind;
+  entry["prev"] = HexEncode(prev);
+  entry["signer"] = KeyIdHex(signer);
+  PROBITY_RETURN_IF_ERROR(ValidateEntry(entry).WithContext("new " + draft.kind + " entry"));
+  return Canonicalize(entry);
+}
+
+Result<Json> DecodeEntry(std::string_view body) {
+  PROBITY_ASSIGN_OR_RETURN(Json entry, ParseCanonical(body));
+  Status st = ValidateEntry(entry);
+  if (!st.ok()) return Status::Corruption(st.message());
+  return entry;
+}
+
+EntryIndex IndexOf(const Json& entry) {
+  EntryIndex index;
+  index.kind = entry.value("kind", "");
+  index.subject = entry.value("subject", "");
+  index.scope = entry.value("scope", "");
+  return index;
+}
+
+Hash ZeroHash() { return Hash{}; }
+
+}  // namespace probity

@@ -1,0 +1,165 @@
+#include "ledger/ledger.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "ledger/date.h"
+#include "ledger/encoding.h"
+
+namespace probity {
+
+Result<std::int64_t> AppendBatch::Add(const EntryDraft& draft) {
+  const std::int64_t seq = next_seq_;
+  const KeyId key_id = NoteKeyId(key_.name, key_.key.public_key);
+  // Timestamps never go backwards, even if the clock does.
+  const std::int64_t ts = std::max(NowUnixSeconds(), last_ts_);
+  PROBITY_ASSIGN_OR_RETURN(std::string body, EncodeEntry(draft, seq, ts, prev_, key_id));
+  // Read back what we are about to sign and check it as verify will.
+  PROBITY_ASSIGN_OR_RETURN(Json entry, DecodeEntry(body));
+  Result<PublicKey> expected = signers_.KeyFor(entry);
+  if (!expected.ok()) {
+    return Status::KeyRejected("key \"" + key_.name + "\" (" + KeyIdHex(key_id) +
+                               ") is not an authorised signer of this ledger; a signer can add "
+                               "it with `probity signer add`");
+  }
+  PROBITY_ASSERT(expected.value() == key_.key.public_key);
+  PROBITY_RETURN_IF_ERROR(signers_.Apply(entry).WithContext("new " + draft.kind + " entry"));
+
+  StoredEntry stored;
+  stored.seq = seq;
+  stored.body = std::move(body);
+  stored.sig = SignDetached(key_.key, AsBytes(stored.body));
+  PROBITY_ASSERT(VerifyDetached(key_.key.public_key, AsBytes(stored.body), stored.sig));
+  stored.leaf_hash = LeafHash(AsBytes(stored.body));
+  PROBITY_RETURN_IF_ERROR(store_.InsertEntry(stored, IndexOf(entry)));
+  PROBITY_ASSIGN_OR_RETURN(
+      std::vector<TreeNode> nodes,
+      NodesCompletedBy(store_, static_cast<std::uint64_t>(seq), stored.leaf_hash));
+  PROBITY_RETURN_IF_ERROR(store_.InsertTreeNodes(nodes));
+
+  prev_ = stored.leaf_hash;
+  last_ts_ = ts;
+  next_seq_ = seq + 1;
+  added_.push_back(seq);
+  return seq;
+}
+
+Result<std::unique_ptr<Ledger>> Ledger::Create(const std::string& path,
+                                               const SecretBytes& passphrase,
+                                               const std::string& origin, const NamedKey& founder,
+                                               KdfParams params) {
+  std::array<std::uint8_t, 16> id_bytes{};
+  RandomBytes(id_bytes);
+  const std::string ledger_id = HexEncode(id_bytes);
+  const std::string chosen_origin = origin.empty() ? "probity/" + ledger_id : origin;
+  PROBITY_RETURN_IF_ERROR(ValidateOrigin(chosen_origin));
+  PROBITY_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Create(path, passphrase, params));
+  std::unique_ptr<Ledger> ledger(new Ledger(std::move(store)));
+  ledger->origin_ = chosen_origin;
+  ledger->ledger_id_ = ledger_id;
+  EntryDraft draft{"ledger_created", Json::object()};
+  draft.fields["origin"] = chosen_origin;
+  draft.fields["ledger_id"] = ledger_id;
+  draft.fields["signer_name"] = founder.name;
+  draft.fields["signer_key"] = Base64Encode(founder.key.public_key);
+  Result<std::vector<std::int64_t>> seqs =
+      ledger->Append(founder, [&](AppendBatch& batch) { return batch.Add(draft).status(); });
+  if (!seqs.ok()) {
+    std::remove(path.c_str());  // a half-made ledger is of no use to anyone
+    return seqs.status();
+  }
+  return ledger;
+}
+
+Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path,
+                                             const SecretBytes& passphrase, KdfParams params) {
+  PROBITY_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open(path, passphrase, params));
+  std::unique_ptr<Ledger> ledger(new Ledger(std::move(store)));
+  PROBITY_RETURN_IF_ERROR(ledger->LoadIdentity());
+  return ledger;
+}
+
+Status Ledger::LoadIdentity() {
+  Result<StoredEntry> first = store_->GetEntry(0);
+  if (!first.ok()) {
+    return Status::Corruption(store_->path() + " has no ledger_created entry; it is damaged");
+  }
+  PROBITY_ASSIGN_OR_RETURN(Json entry, DecodeEntry(first->body));
+  if (entry["kind"] != "ledger_created") {
+    return Status::Corruption("entry 0 of " + store_->path() + " is not ledger_created");
+  }
+  origin_ = entry["origin"].get<std::string>();
+  ledger_id_ = entry["ledger_id"].get<std::string>();
+  return Status::OK();
+}
+
+Result<SignerSet> Ledger::LoadSigners() {
+  std::vector<std::int64_t> seqs;
+  for (const char* kind : {"ledger_created", "signer_added", "signer_revoked"}) {
+    PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> some, store_->FindEntries(kind, ""));
+    seqs.insert(seqs.end(), some.begin(), some.end());
+  }
+  std::sort(seqs.begin(), seqs.end());
+  SignerSet signers;
+  for (std::int64_t seq : seqs) {
+    PROBITY_ASSIGN_OR_RETURN(StoredEntry stored, store_->GetEntry(seq));
+    PROBITY_ASSIGN_OR_RETURN(Json entry, DecodeEntry(stored.body));
+    PROBITY_RETURN_IF_ERROR(signers.Apply(entry).WithContext("entry " + std::to_string(seq)));
+  }
+  return signers;
+}
+
+Result<std::vector<std::int64_t>> Ledger::Append(
+    const NamedKey& key, const std::function<Status(AppendBatch&)>& build) {
+  PROBITY_RETURN_IF_ERROR(store_->BeginWrite());
+  Result<std::vector<std::int64_t>> seqs = AppendLocked(key, build);
+  if (!seqs.ok()) {
+    store_->Rollback();
+    return seqs.status();
+  }
+  Status st = store_->Commit();
+  if (!st.ok()) {
+    store_->Rollback();
+    return st;
+  }
+  return seqs;
+}
+
+// Runs under the write lock: the tail read here cannot change until commit.
+Result<std::vector<std::int64_t>> Ledger::AppendLocked(
+    const NamedKey& key, const std::function<Status(AppendBatch&)>& build) {
+  PROBITY_ASSIGN_OR_RETURN(std::optional<StoredEntry> last, store_->LastEntry());
+  Hash prev = ZeroHash();
+  std::int64_t next_seq = 0;
+  std::int64_t last_ts = 0;
+  if (last.has_value()) {
+    PROBITY_ASSIGN_OR_RETURN(Json entry, DecodeEntry(last->body));
+    PROBITY_ASSIGN_OR_RETURN(last_ts, ParseTimestamp(entry["ts"].get<std::string>()));
+    prev = last->leaf_hash;
+    next_seq = last->seq + 1;
+  }
+  PROBITY_ASSIGN_OR_RETURN(SignerSet signers, LoadSigners());
+  AppendBatch batch(*store_, key, std::move(signers), next_seq, prev, last_ts);
+  PROBITY_RETURN_IF_ERROR(build(batch));
+  if (batch.added_.empty()) return Status::InvalidArgument("nothing to append");
+  PROBITY_RETURN_IF_ERROR(WriteCheckpoint(key, batch.next_seq_));
+  return batch.added_;
+}
+
+Status Ledger::WriteCheckpoint(const NamedKey& key, std::int64_t tree_size) {
+  Checkpoint cp;
+  cp.origin = origin_;
+  cp.tree_size = static_cast<std::uint64_t>(tree_size);
+  PROBITY_ASSIGN_OR_RETURN(cp.root_hash, TreeRoot(*store_, cp.tree_size));
+  const std::string note = SignNote(FormatCheckpointBody(cp), key.name, key.key);
+  return store_->InsertCheckpoint(tree_size, note);
+}
+
+Result<std::string> Ledger::LatestCheckpoint() {
+  using Row = std::pair<std::int64_t, std::string>;
+  PROBITY_ASSIGN_OR_RETURN(std::optional<Row> row, store_->LatestCheckpoint());
+  if (!row.has_value()) return Status::Corruption("the ledger has no checkpoint");
+  return row->second;
+}
+
+}  // namespace probity

@@ -1,0 +1,88 @@
+// The ledger: a Store plus the one write path every command uses
+// (build entry -> canonical bytes -> sign -> append in one transaction ->
+// new checkpoint). See docs/format.md for what is written.
+//
+// A Ledger owns its Store. Not thread safe. Two processes appending at once
+// are serialised by the store's write lock: each Append reads the tail after
+// taking the lock, so the chain never forks.
+#ifndef PROBITY_LEDGER_LEDGER_H_
+#define PROBITY_LEDGER_LEDGER_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ledger/entry.h"
+#include "ledger/keyfile.h"
+#include "ledger/signers.h"
+#include "ledger/store.h"
+
+namespace probity {
+
+class Ledger;
+
+// One write transaction. Entries added here are committed together with a
+// new checkpoint, or not at all.
+class AppendBatch {
+ public:
+  // Validates, signs and stores the entry; returns its seq.
+  Result<std::int64_t> Add(const EntryDraft& draft);
+  Store& store() { return store_; }
+  std::int64_t next_seq() const { return next_seq_; }
+
+ private:
+  friend class Ledger;
+  AppendBatch(Store& store, const NamedKey& key, SignerSet signers, std::int64_t next_seq,
+              const Hash& prev, std::int64_t last_ts)
+      : store_(store), key_(key), signers_(std::move(signers)), next_seq_(next_seq),
+        prev_(prev), last_ts_(last_ts) {}
+  Store& store_;
+  const NamedKey& key_;
+  SignerSet signers_;
+  std::int64_t next_seq_;
+  Hash prev_;
+  std::int64_t last_ts_;
+  std::vector<std::int64_t> added_;
+};
+
+class Ledger {
+ public:
+  // Creates the file and appends ledger_created, signed by `founder`.
+  // An empty origin means "probity/<ledger id>".
+  static Result<std::unique_ptr<Ledger>> Create(const std::string& path,
+                                                const SecretBytes& passphrase,
+                                                const std::string& origin,
+                                                const NamedKey& founder, KdfParams params);
+  static Result<std::unique_ptr<Ledger>> Open(const std::string& path,
+                                              const SecretBytes& passphrase, KdfParams params);
+
+  // Runs `build` in one write transaction signed by `key`. KeyRejected if the
+  // key is not an authorised signer. Returns the seqs added.
+  Result<std::vector<std::int64_t>> Append(const NamedKey& key,
+                                           const std::function<Status(AppendBatch&)>& build);
+
+  // The signers as of the latest entry.
+  Result<SignerSet> LoadSigners();
+  // The latest signed checkpoint note.
+  Result<std::string> LatestCheckpoint();
+
+  const std::string& origin() const { return origin_; }
+  const std::string& ledger_id() const { return ledger_id_; }
+  Store& store() { return *store_; }
+
+ private:
+  explicit Ledger(std::unique_ptr<Store> store) : store_(std::move(store)) {}
+  [[nodiscard]] Status LoadIdentity();
+  Result<std::vector<std::int64_t>> AppendLocked(const NamedKey& key,
+                                                 const std::function<Status(AppendBatch&)>& build);
+  [[nodiscard]] Status WriteCheckpoint(const NamedKey& key, std::int64_t tree_size);
+
+  std::unique_ptr<Store> store_;
+  std::string origin_;
+  std::string ledger_id_;
+};
+
+}  // namespace probity
+
+#endif  // PROBITY_LEDGER_LEDGER_H_

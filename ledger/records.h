@@ -1,0 +1,89 @@
+// The treasurer's and DPO's records, built on Ledger::Append: donors, donations,
+// refunds, consents. Each function checks its input against the ledger inside
+// the write transaction (so two processes cannot both refund the same gift)
+// and writes nothing when a check fails.
+#ifndef PROBITY_LEDGER_RECORDS_H_
+#define PROBITY_LEDGER_RECORDS_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger/date.h"
+#include "ledger/ledger.h"
+#include "ledger/money.h"
+#include "ledger/vault.h"
+
+namespace probity {
+
+// NotFound unless `subject` is a donor registered in this ledger.
+[[nodiscard]] Status RequireDonorExists(Store& store, const std::string& subject);
+// A refund reason: short text, no control characters.
+[[nodiscard]] Status ValidateReasonText(const std::string& reason);
+
+struct NewDonor {
+  std::string donor_type;  // person, legal-person, ...
+  DonorPii pii;
+};
+struct AddedDonor {
+  std::string subject;
+  std::vector<std::string> likely_duplicates;  // subjects with the same normalised name
+};
+Result<AddedDonor> AddDonor(Ledger& ledger, const NamedKey& key, const NewDonor& donor);
+
+struct DonorRecord {
+  std::string subject;
+  std::string donor_type;
+  std::int64_t seq = 0;
+  std::string ts;
+  std::optional<DonorPii> pii;  // nullopt once the subject's key is erased
+};
+Result<DonorRecord> GetDonor(Ledger& ledger, const std::string& subject);
+Result<std::vector<DonorRecord>> ListDonors(Ledger& ledger);
+
+struct NewDonation {
+  std::string subject;
+  Money amount;  // positive
+  std::string method;
+  Date date;
+  std::string scope;
+};
+Result<std::int64_t> AddDonation(Ledger& ledger, const NamedKey& key, const NewDonation& d);
+
+struct DonationRecord {
+  std::int64_t seq = 0;
+  std::string subject;
+  std::int64_t amount_minor = 0;
+  std::int64_t refunded_minor = 0;
+  std::string currency;
+  std::string method;
+  std::string date;
+  std::string scope;
+};
+// Filters are ignored when empty.
+Result<std::vector<DonationRecord>> ListDonations(Ledger& ledger, const std::string& scope,
+                                                  const std::string& subject);
+
+struct NewRefund {
+  std::int64_t donation_seq = 0;
+  Money amount;  // positive, in the donation's currency
+  Date date;
+  std::string reason;  // optional, no personal data
+};
+Result<std::int64_t> AddRefund(Ledger& ledger, const NamedKey& key, const NewRefund& r);
+
+struct NewConsent {
+  std::string subject;
+  std::string purpose;
+  std::string text_sha256;  // hash of the wording the person saw
+  std::string channel;      // web, paper, email, oral, ...
+  Date date;
+};
+Result<std::int64_t> GrantConsent(Ledger& ledger, const NamedKey& key, const NewConsent& c);
+Result<std::int64_t> WithdrawConsent(Ledger& ledger, const NamedKey& key,
+                                     const std::string& subject, const std::string& purpose,
+                                     const Date& date);
+
+}  // namespace probity
+
+#endif  // PROBITY_LEDGER_RECORDS_H_

@@ -1,0 +1,60 @@
+#include "ledger/replay.h"
+
+#include "ledger/date.h"
+
+namespace probity {
+namespace {
+
+std::string Str(const Json& e, const char* field) { return e[field].get<std::string>(); }
+std::int64_t Int(const Json& e, const char* field) { return e[field].get<std::int64_t>(); }
+
+}  // namespace
+
+Result<PublicKey> Replay::Apply(const Json& entry) {
+  PROBITY_ASSIGN_OR_RETURN(std::int64_t ts, ParseTimestamp(Str(entry, "ts")));
+  if (ts < last_ts_) return Status::VerificationFailed("timestamp goes backwards");
+  PROBITY_ASSIGN_OR_RETURN(PublicKey key, signers_.KeyFor(entry));
+  PROBITY_RETURN_IF_ERROR(signers_.Apply(entry));
+  PROBITY_RETURN_IF_ERROR(CheckRecord(entry));
+  last_ts_ = ts;
+  return key;
+}
+
+Status Replay::CheckRecord(const Json& e) {
+  const std::string kind = Str(e, "kind");
+  const std::int64_t seq = Int(e, "seq");
+  if (kind == "donor_added") {
+    if (!donors_.insert(Str(e, "subject")).second) {
+      return Status::VerificationFailed("subject " + Str(e, "subject") + " registered twice");
+    }
+    return Status::OK();
+  }
+  if (e.contains("subject") && donors_.count(Str(e, "subject")) == 0) {
+    return Status::VerificationFailed("names subject " + Str(e, "subject") +
+                                      ", who was never registered");
+  }
+  if (kind == "donation") {
+    gifts_[seq] = Gift{Str(e, "subject"), Str(e, "currency"), Int(e, "amount_minor"),
+                       Str(e, "date")};
+  } else if (kind == "refund") {
+    auto it = gifts_.find(Int(e, "donation_seq"));
+    if (it == gifts_.end() || it->second.subject != Str(e, "subject") ||
+        it->second.currency != Str(e, "currency") || Str(e, "date") < it->second.date ||
+        Int(e, "amount_minor") > it->second.left_minor) {
+      return Status::VerificationFailed("refund does not match an earlier donation "
+                                        "(donor, currency, date or amount left)");
+    }
+    it->second.left_minor -= Int(e, "amount_minor");
+  } else if (kind == "consent") {
+    consents_[{Str(e, "subject"), Str(e, "purpose")}] = seq;
+  } else if (kind == "consent_withdrawal") {
+    auto it = consents_.find({Str(e, "subject"), Str(e, "purpose")});
+    if (it == consents_.end() || it->second != Int(e, "consent_seq")) {
+      return Status::VerificationFailed("withdraws a consent that is not in force");
+    }
+    consents_.erase(it);
+  }
+  return Status::OK();
+}
+
+}  // namespace probity

@@ -1,0 +1,42 @@
+// Replays entries in order and checks what each one may do given those before
+// it: signers (signers.h), donors, donations and refunds, consents. Shared by
+// the ledger verifier and, later, the bundle verifier.
+// Owned by the verifier; not thread safe.
+#ifndef PROBITY_LEDGER_REPLAY_H_
+#define PROBITY_LEDGER_REPLAY_H_
+
+#include <map>
+#include <set>
+#include <string>
+
+#include "ledger/signers.h"
+
+namespace probity {
+
+class Replay {
+ public:
+  // Checks `entry` (already validated, at position `seq`) against the state,
+  // returns the public key its signature must verify under, and applies it.
+  Result<PublicKey> Apply(const Json& entry);
+  const SignerSet& signers() const { return signers_; }
+  std::int64_t donors() const { return static_cast<std::int64_t>(donors_.size()); }
+
+ private:
+  [[nodiscard]] Status CheckRecord(const Json& entry);
+
+  struct Gift {
+    std::string subject;
+    std::string currency;
+    std::int64_t left_minor = 0;
+    std::string date;
+  };
+  SignerSet signers_;
+  std::set<std::string> donors_;
+  std::map<std::int64_t, Gift> gifts_;  // by seq
+  std::map<std::pair<std::string, std::string>, std::int64_t> consents_;  // in force
+  std::int64_t last_ts_ = 0;
+};
+
+}  // namespace probity
+
+#endif  // PROBITY_LEDGER_REPLAY_H_

@@ -1,0 +1,183 @@
+#include "ledger/store.h"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+
+#include "ledger/encoding.h"
+
+namespace probity {
+namespace {
+
+// Triggers make history append-only even for someone who holds the key and
+// uses the sqlcipher shell; verify catches anyone who drops them first.
+constexpr const char* kSchema = R"sql(
+CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE entries(
+  seq INTEGER PRIMARY KEY,
+  body BLOB NOT NULL,
+  sig BLOB NOT NULL,
+  leaf_hash BLOB NOT NULL,
+  kind TEXT NOT NULL,
+  subject TEXT,
+  scope TEXT);
+CREATE INDEX entries_by_subject ON entries(subject, seq);
+CREATE INDEX entries_by_kind ON entries(kind, seq);
+CREATE TABLE tree_nodes(level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL,
+  PRIMARY KEY(level, idx)) WITHOUT ROWID;
+CREATE TABLE checkpoints(tree_size INTEGER PRIMARY KEY, note TEXT NOT NULL);
+CREATE TABLE subject_keys(subject TEXT PRIMARY KEY, key BLOB NOT NULL) WITHOUT ROWID;
+CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries
+  BEGIN SELECT RAISE(ABORT, 'probity: entries are append-only'); END;
+CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries
+  BEGIN SELECT RAISE(ABORT, 'probity: entries are append-only'); END;
+CREATE TRIGGER tree_nodes_no_update BEFORE UPDATE ON tree_nodes
+  BEGIN SELECT RAISE(ABORT, 'probity: tree nodes are append-only'); END;
+CREATE TRIGGER tree_nodes_no_delete BEFORE DELETE ON tree_nodes
+  BEGIN SELECT RAISE(ABORT, 'probity: tree nodes are append-only'); END;
+CREATE TRIGGER checkpoints_no_update BEFORE UPDATE ON checkpoints
+  BEGIN SELECT RAISE(ABORT, 'probity: checkpoints are append-only'); END;
+CREATE TRIGGER checkpoints_no_delete BEFORE DELETE ON checkpoints
+  BEGIN SELECT RAISE(ABORT, 'probity: checkpoints are append-only'); END;
+CREATE TRIGGER meta_no_update BEFORE UPDATE ON meta
+  BEGIN SELECT RAISE(ABORT, 'probity: ledger metadata is append-only'); END;
+CREATE TRIGGER meta_no_delete BEFORE DELETE ON meta
+  BEGIN SELECT RAISE(ABORT, 'probity: ledger metadata is append-only'); END;
+CREATE TRIGGER subject_keys_no_update BEFORE UPDATE ON subject_keys
+  BEGIN SELECT RAISE(ABORT, 'probity: subject keys are never changed, only erased'); END;
+)sql";
+
+constexpr char kPlainSqliteMagic[] = "SQLite format 3";
+
+// Checks the file before spending a key derivation on it, and reads the salt.
+Result<Salt> ReadSalt(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) {
+    return Status::NotFound("no ledger at " + path +
+                            "; create one with `probity init` or pass --ledger");
+  }
+  auto size = static_cast<std::uint64_t>(st.st_size);
+  if (size < kPageBytes || size % kPageBytes != 0) {
+    return Status::Corruption(path + " is not a Probity ledger, or it was truncated (its size, " +
+                              std::to_string(size) + " bytes, is not a whole number of " +
+                              std::to_string(kPageBytes) + "-byte pages)");
+  }
+  std::ifstream in(path, std::ios::binary);
+  Salt salt{};
+  if (!in.read(reinterpret_cast<char*>(salt.data()), salt.size())) {
+    return Status::IoError("cannot read " + path);
+  }
+  if (std::memcmp(salt.data(), kPlainSqliteMagic, sizeof(kPlainSqliteMagic)) == 0) {
+    return Status::Corruption(path + " is an unencrypted SQLite database, not a Probity ledger");
+  }
+  return salt;
+}
+
+}  // namespace
+
+Status Store::ApplyKey(const SecretBytes& key, const Salt& salt) {
+  // SQLCipher raw key with explicit salt: x'<64 hex key><32 hex salt>'.
+  PROBITY_ASSERT(key.size() == kSymmetricKeyBytes);
+  SecretBytes text(3 + 2 * (kSymmetricKeyBytes + kSaltBytes));
+  static const char kHex[] = "0123456789abcdef";
+  char* out = reinterpret_cast<char*>(text.data());
+  *out++ = 'x';
+  *out++ = '\'';
+  for (std::size_t i = 0; i < key.size() + salt.size(); ++i) {
+    std::uint8_t b = i < key.size() ? key.data()[i] : salt[i - key.size()];
+    *out++ = kHex[b >> 4];
+    *out++ = kHex[b & 0xf];
+  }
+  *out = '\'';
+  if (sqlite3_key(db_->raw(), text.data(), static_cast<int>(text.size())) != SQLITE_OK) {
+    return db_->Error("setting the database key");
+  }
+  PROBITY_RETURN_IF_ERROR(db_->Exec("PRAGMA cipher_page_size = 4096;"));
+  // Reading the schema is the first access that decrypts page 1.
+  Result<std::int64_t> probe = QueryInt64(*db_, "SELECT count(*) FROM sqlite_master");
+  if (!probe.ok()) {
+    return Status::WrongPassphrase("the passphrase does not open " + path_ +
+                                   " (or the file is not a Probity ledger, or its first page is "
+                                   "damaged); check --passphrase-file / PROBITY_PASSPHRASE_FILE");
+  }
+  return db_->Exec(
+      "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;"
+      "PRAGMA cache_size = -65536; PRAGMA busy_timeout = " +
+      std::to_string(kBusyTimeoutMs) + ";");
+}
+
+Result<std::unique_ptr<Store>> Store::Create(const std::string& path, const SecretBytes& passphrase,
+                                             KdfParams params) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) == 0) {
+    return Status::InvalidArgument(path + " already exists; a ledger is never overwritten");
+  }
+  Salt salt{};
+  RandomBytes(salt);
+  PROBITY_ASSIGN_OR_RETURN(SecretBytes key, DeriveKey(passphrase, salt, params, kSymmetricKeyBytes));
+  PROBITY_ASSIGN_OR_RETURN(std::unique_ptr<Db> db, Db::Open(path, /*create=*/true));
+  std::unique_ptr<Store> store(new Store(path, std::move(db)));
+  chmod(path.c_str(), 0600);
+  PROBITY_RETURN_IF_ERROR(store->ApplyKey(key, salt));
+  PROBITY_RETURN_IF_ERROR(store->CreateSchema());
+  return store;
+}
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const SecretBytes& passphrase,
+                                           KdfParams params) {
+  PROBITY_ASSIGN_OR_RETURN(Salt salt, ReadSalt(path));
+  PROBITY_ASSIGN_OR_RETURN(SecretBytes key, DeriveKey(passphrase, salt, params, kSymmetricKeyBytes));
+  PROBITY_ASSIGN_OR_RETURN(std::unique_ptr<Db> db, Db::Open(path, /*create=*/false));
+  std::unique_ptr<Store> store(new Store(path, std::move(db)));
+  PROBITY_RETURN_IF_ERROR(store->ApplyKey(key, salt));
+  PROBITY_RETURN_IF_ERROR(store->CheckIsLedger());
+  return store;
+}
+
+Status Store::CreateSchema() {
+  PROBITY_RETURN_IF_ERROR(BeginWrite());
+  Status st = db_->Exec(kSchema);
+  if (st.ok()) st = PutMeta("magic", kLedgerMagic);
+  if (st.ok()) st = PutMeta("schema_version", std::to_string(kStoreSchemaVersion));
+  if (!st.ok()) {
+    Rollback();
+    return st;
+  }
+  return Commit();
+}
+
+Status Store::CheckIsLedger() {
+  Result<std::string> magic = GetMeta("magic");
+  if (!magic.ok() || magic.value() != kLedgerMagic) {
+    return Status::Corruption(path_ + " opens with this passphrase but is not a Probity ledger");
+  }
+  PROBITY_ASSIGN_OR_RETURN(std::string version, GetMeta("schema_version"));
+  if (version != std::to_string(kStoreSchemaVersion)) {
+    return Status::Corruption(path_ + " has ledger schema version " + version +
+                              ", this program reads version " +
+                              std::to_string(kStoreSchemaVersion) + "; upgrade probity");
+  }
+  return Status::OK();
+}
+
+Status Store::BeginWrite() { return db_->Exec("BEGIN IMMEDIATE;"); }
+Status Store::Commit() { return db_->Exec("COMMIT;"); }
+void Store::Rollback() { (void)db_->Exec("ROLLBACK;"); }
+
+Status Store::PutMeta(const std::string& name, const std::string& value) {
+  PROBITY_ASSIGN_OR_RETURN(Stmt stmt, db_->Prepare("INSERT INTO meta(name, value) VALUES(?, ?)"));
+  return stmt.Bind(1, name).Bind(2, value).Run();
+}
+
+Result<std::string> Store::GetMeta(const std::string& name) {
+  PROBITY_ASSIGN_OR_RETURN(Stmt stmt, db_->Prepare("SELECT value FROM meta WHERE name = ?"));
+  stmt.Bind(1, name);
+  PROBITY_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return Status::NotFound("ledger metadata '" + name + "' is missing");
+  return stmt.ColumnText(0);
+}
+
+}  // namespace probity

@@ -1,0 +1,108 @@
+// The ledger file: one SQLCipher database (docs/format.md, "The ledger file").
+//
+// The raw 256-bit database key is Argon2id(passphrase, salt); the salt is the
+// 16 bytes SQLCipher keeps at the head of the file, so a ledger is one file.
+// Tables that hold history (entries, tree_nodes, checkpoints, meta) refuse
+// UPDATE and DELETE through triggers. The subject vault (subject_keys) allows
+// DELETE only: that is erasure by crypto-shredding.
+//
+// A Store owns its connection. Not thread safe; two processes are serialised
+// by SQLite's write lock (BEGIN IMMEDIATE, with a busy timeout).
+#ifndef PROBITY_LEDGER_STORE_H_
+#define PROBITY_LEDGER_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger/crypto.h"
+#include "ledger/merkle.h"
+#include "ledger/sqlite.h"
+#include "ledger/status.h"
+
+namespace probity {
+
+constexpr std::size_t kPageBytes = 4096;
+constexpr int kBusyTimeoutMs = 60000;
+constexpr const char* kLedgerMagic = "probity-ledger";
+constexpr int kStoreSchemaVersion = 1;
+
+// One row of the entries table.
+struct StoredEntry {
+  std::int64_t seq = 0;
+  std::string body;  // canonical JSON bytes, exactly as signed
+  Signature sig{};
+  Hash leaf_hash{};
+};
+
+// Columns kept beside the body so that queries need no JSON parsing. They are
+// derived from the body; verify checks that they agree with it.
+struct EntryIndex {
+  std::string kind;
+  std::string subject;  // empty if none
+  std::string scope;    // empty if none
+};
+
+class Store : public NodeReader {
+ public:
+  // Creates a new ledger file; fails if `path` exists.
+  static Result<std::unique_ptr<Store>> Create(const std::string& path,
+                                               const SecretBytes& passphrase, KdfParams params);
+  // Opens an existing ledger. WrongPassphrase if the key does not open it,
+  // Corruption if it is not a ledger or is damaged.
+  static Result<std::unique_ptr<Store>> Open(const std::string& path,
+                                             const SecretBytes& passphrase, KdfParams params);
+
+  // Write transactions: one per command (or per import batch).
+  [[nodiscard]] Status BeginWrite();  // BEGIN IMMEDIATE: takes the write lock
+  [[nodiscard]] Status Commit();
+  void Rollback();
+
+  [[nodiscard]] Status PutMeta(const std::string& name, const std::string& value);
+  Result<std::string> GetMeta(const std::string& name);
+
+  // Number of entries; the next entry's seq.
+  Result<std::int64_t> EntryCount();
+  [[nodiscard]] Status InsertEntry(const StoredEntry& entry, const EntryIndex& index);
+  Result<StoredEntry> GetEntry(std::int64_t seq);
+  Result<std::optional<StoredEntry>> LastEntry();
+  // Seqs of entries matching kind and/or subject (empty string: any), in order.
+  Result<std::vector<std::int64_t>> FindEntries(const std::string& kind,
+                                                const std::string& subject);
+  // Streams entries [from, to) in order to `fn`; stops at the first error.
+  [[nodiscard]] Status ScanEntries(std::int64_t from, std::int64_t to,
+                                   const std::function<Status(const StoredEntry&,
+                                                              const EntryIndex&)>& fn);
+
+  [[nodiscard]] Status InsertTreeNodes(const std::vector<TreeNode>& nodes);
+  Result<Hash> PerfectNode(int level, std::uint64_t index) const override;
+
+  [[nodiscard]] Status InsertCheckpoint(std::int64_t tree_size, const std::string& note);
+  // The latest checkpoint (largest tree size), if any.
+  Result<std::optional<std::pair<std::int64_t, std::string>>> LatestCheckpoint();
+  Result<std::vector<std::pair<std::int64_t, std::string>>> AllCheckpoints();
+
+  // The subject vault.
+  [[nodiscard]] Status PutSubjectKey(const std::string& subject, const SecretBytes& key);
+  // NotFound if the subject has no key (never had one, or was erased).
+  Result<SecretBytes> GetSubjectKey(const std::string& subject);
+
+  const std::string& path() const { return path_; }
+  Db& db() { return *db_; }
+
+ private:
+  Store(std::string path, std::unique_ptr<Db> db) : path_(std::move(path)), db_(std::move(db)) {}
+  [[nodiscard]] Status ApplyKey(const SecretBytes& key, const Salt& salt);
+  [[nodiscard]] Status CreateSchema();
+  [[nodiscard]] Status CheckIsLedger();
+
+  std::string path_;
+  std::unique_ptr<Db> db_;
+};
+
+}  // namespace probity
+
+#endif  // PROBITY_LEDGER_STORE_H_

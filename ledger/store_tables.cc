@@ -1,0 +1,170 @@
+// Row-level access to the ledger's tables (see store.h).
+#include <cstring>
+
+#include "ledger/store.h"
+
+namespace probity {
+namespace {
+
+template <std::size_t N>
+Result<std::array<std::uint8_t, N>> FixedBlob(const Bytes& blob, const char* what,
+                                              std::int64_t seq) {
+  std::array<std::uint8_t, N> out{};
+  if (blob.size() != N) {
+    return Status::Corruption("entry " + std::to_string(seq) + ": stored " + what + " is " +
+                              std::to_string(blob.size()) + " bytes, expected " +
+                              std::to_string(N));
+  }
+  std::memcpy(out.data(), blob.data(), N);
+  return out;
+}
+
+Result<StoredEntry> ReadEntryRow(const Stmt& stmt) {
+  StoredEntry e;
+  e.seq = stmt.ColumnInt64(0);
+  Bytes body = stmt.ColumnBlob(1);
+  e.body.assign(body.begin(), body.end());
+  PROBITY_ASSIGN_OR_RETURN(e.sig, FixedBlob<kSignatureBytes>(stmt.ColumnBlob(2), "signature", e.seq));
+  PROBITY_ASSIGN_OR_RETURN(e.leaf_hash, FixedBlob<32>(stmt.ColumnBlob(3), "leaf hash", e.seq));
+  return e;
+}
+
+EntryIndex ReadIndexColumns(const Stmt& stmt) {
+  return EntryIndex{stmt.ColumnText(4), stmt.ColumnText(5), stmt.ColumnText(6)};
+}
+
+constexpr const char* kSelectEntry =
+    "SELECT seq, body, sig, leaf_hash, kind, subject, scope FROM entries ";
+
+}  // namespace
+
+Result<std::int64_t> Store::EntryCount() {
+  // seq is dense from 0, so max + 1 is the count; verify checks density.
+  return QueryInt64(*db_, "SELECT coalesce(max(seq), -1) + 1 FROM entries");
+}
+
+Status Store::InsertEntry(const StoredEntry& entry, const EntryIndex& index) {
+  PROBITY_ASSIGN_OR_RETURN(
+      Stmt stmt, db_->Prepare("INSERT INTO entries(seq, body, sig, leaf_hash, kind, subject, scope) "
+                              "VALUES(?, ?, ?, ?, ?, ?, ?)"));
+  stmt.Bind(1, entry.seq).BindBlob(2, AsBytes(entry.body)).BindBlob(3, entry.sig);
+  stmt.BindBlob(4, entry.leaf_hash).Bind(5, index.kind);
+  if (index.subject.empty()) stmt.BindNull(6); else stmt.Bind(6, index.subject);
+  if (index.scope.empty()) stmt.BindNull(7); else stmt.Bind(7, index.scope);
+  return stmt.Run();
+}
+
+Result<StoredEntry> Store::GetEntry(std::int64_t seq) {
+  PROBITY_ASSIGN_OR_RETURN(Stmt stmt, db_->Prepare(std::string(kSelectEntry) + "WHERE seq = ?"));
+  stmt.Bind(1, seq);
+  PROBITY_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return Status::NotFound("there is no entry " + std::to_string(seq));
+  return ReadEntryRow(stmt);
+}
+
+Result<std::optional<StoredEntry>> Store::LastEntry() {
+  PROBITY_ASSIGN_OR_RETURN(Stmt stmt,
+                           db_->Prepare(std::string(kSelectEntry) + "ORDER BY seq DESC LIMIT 1"));
+  PROBITY_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::optional<StoredEntry>();
+  PROBITY_ASSIGN_OR_RETURN(StoredEntry e, ReadEntryRow(stmt));
+  return std::optional<StoredEntry>(std::move(e));
+}
+
+Result<std::vector<std::int64_t>> Store::FindEntries(const std::string& kind,
+                                                     const std::string& subject) {
+  PROBITY_ASSIGN_OR_RETURN(
+      Stmt stmt, db_->Prepare("SELECT seq FROM entries WHERE (?1 = '' OR kind = ?1) "
+                              "AND (?2 = '' OR subject = ?2) ORDER BY seq"));
+  stmt.Bind(1, kind).Bind(2, subject);
+  std::vector<std::int64_t> seqs;
+  for (;;) {
+    PROBITY_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    seqs.push_back(stmt.ColumnInt64(0));
+  }
+  return seqs;
+}
+
+Status Store::ScanEntries(std::int64_t from, std::int64_t to,
+                          const std::function<Status(const StoredEntry&, const EntryIndex&)>& fn) {
+  PROBITY_ASSIGN_OR_RETURN(
+      Stmt stmt, db_->Prepare(std::string(kSelectEntry) + "WHERE seq >= ? AND seq < ? ORDER BY seq"));
+  stmt.Bind(1, from).Bind(2, to);
+  for (;;) {
+    PROBITY_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return Status::OK();
+    PROBITY_ASSIGN_OR_RETURN(StoredEntry e, ReadEntryRow(stmt));
+    PROBITY_RETURN_IF_ERROR(fn(e, ReadIndexColumns(stmt)));
+  }
+}
+
+Status Store::InsertTreeNodes(const std::vector<TreeNode>& nodes) {
+  PROBITY_ASSIGN_OR_RETURN(Stmt stmt,
+                           db_->Prepare("INSERT INTO tree_nodes(level, idx, hash) VALUES(?, ?, ?)"));
+  for (const TreeNode& n : nodes) {
+    stmt.Bind(1, n.level).Bind(2, static_cast<std::int64_t>(n.index)).BindBlob(3, n.hash);
+    PROBITY_RETURN_IF_ERROR(stmt.Run());
+  }
+  return Status::OK();
+}
+
+Result<Hash> Store::PerfectNode(int level, std::uint64_t index) const {
+  PROBITY_ASSIGN_OR_RETURN(Stmt stmt,
+                           db_->Prepare("SELECT hash FROM tree_nodes WHERE level = ? AND idx = ?"));
+  stmt.Bind(1, level).Bind(2, static_cast<std::int64_t>(index));
+  PROBITY_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) {
+    return Status::Corruption("tree node (level " + std::to_string(level) + ", index " +
+                              std::to_string(index) + ") is missing from the ledger");
+  }
+  return FixedBlob<32>(stmt.ColumnBlob(0), "tree node", static_cast<std::int64_t>(index));
+}
+
+Status Store::InsertCheckpoint(std::int64_t tree_size, const std::string& note) {
+  PROBITY_ASSIGN_OR_RETURN(Stmt stmt,
+                           db_->Prepare("INSERT INTO checkpoints(tree_size, note) VALUES(?, ?)"));
+  return stmt.Bind(1, tree_size).Bind(2, note).Run();
+}
+
+Result<std::vector<std::pair<std::int64_t, std::string>>> Store::AllCheckpoints() {
+  PROBITY_ASSIGN_OR_RETURN(
+      Stmt stmt, db_->Prepare("SELECT tree_size, note FROM checkpoints ORDER BY tree_size"));
+  std::vector<std::pair<std::int64_t, std::string>> out;
+  for (;;) {
+    PROBITY_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return out;
+    out.emplace_back(stmt.ColumnInt64(0), stmt.ColumnText(1));
+  }
+}
+
+Result<std::optional<std::pair<std::int64_t, std::string>>> Store::LatestCheckpoint() {
+  using Row = std::pair<std::int64_t, std::string>;
+  PROBITY_ASSIGN_OR_RETURN(
+      Stmt stmt,
+      db_->Prepare("SELECT tree_size, note FROM checkpoints ORDER BY tree_size DESC LIMIT 1"));
+  PROBITY_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::optional<Row>();
+  return std::optional<Row>(Row(stmt.ColumnInt64(0), stmt.ColumnText(1)));
+}
+
+Status Store::PutSubjectKey(const std::string& subject, const SecretBytes& key) {
+  PROBITY_ASSIGN_OR_RETURN(Stmt stmt,
+                           db_->Prepare("INSERT INTO subject_keys(subject, key) VALUES(?, ?)"));
+  return stmt.Bind(1, subject).BindBlob(2, key.span()).Run();
+}
+
+Result<SecretBytes> Store::GetSubjectKey(const std::string& subject) {
+  PROBITY_ASSIGN_OR_RETURN(Stmt stmt,
+                           db_->Prepare("SELECT key FROM subject_keys WHERE subject = ?"));
+  stmt.Bind(1, subject);
+  PROBITY_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return Status::NotFound("no key for subject " + subject + " (erased, or never stored)");
+  SecretBytes key = stmt.ColumnSecret(0);
+  if (key.size() != kSymmetricKeyBytes) {
+    return Status::Corruption("the vault key of subject " + subject + " has the wrong size");
+  }
+  return key;
+}
+
+}  // namespace probity

@@ -1,0 +1,205 @@
+#include "ledger/verify.h"
+
+#include <algorithm>
+#include <thread>
+#include <vector>
+
+#include "ledger/encoding.h"
+#include "ledger/replay.h"
+
+namespace probity {
+namespace {
+
+struct PendingSig {
+  std::int64_t seq;
+  PublicKey key;
+  std::string body;
+  Signature sig;
+};
+
+struct Failure {
+  std::int64_t seq = -1;
+  Status status;
+};
+
+// Checks signatures on all cores; returns the index of the first bad one or -1.
+std::int64_t FirstBadSignature(const std::vector<PendingSig>& sigs) {
+  const std::size_t threads =
+      std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+  std::vector<std::int64_t> first_bad(threads, -1);
+  std::vector<std::thread> workers;
+  for (std::size_t t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      for (std::size_t i = t; i < sigs.size(); i += threads) {
+        const PendingSig& p = sigs[i];
+        if (!VerifyDetached(p.key, AsBytes(p.body), p.sig)) {
+          first_bad[t] = static_cast<std::int64_t>(i);
+          return;
+        }
+      }
+    });
+  }
+  for (std::thread& w : workers) w.join();
+  std::int64_t best = -1;
+  for (std::int64_t b : first_bad) {
+    if (b >= 0 && (best < 0 || b < best)) best = b;
+  }
+  return best;
+}
+
+class Verifier {
+ public:
+  explicit Verifier(Ledger& ledger) : ledger_(ledger) {}
+  Result<VerifyReport> Run();
+
+ private:
+  Status CheckEntry(const StoredEntry& e, const EntryIndex& index);
+  Status CheckChunk(std::int64_t from, std::int64_t to);
+  Status CheckTreeNodes();
+  Status CheckCheckpoints();
+
+  Ledger& ledger_;
+  Replay replay_;
+  MemoryTree tree_;
+  Hash prev_ = Hash{};
+  std::int64_t expected_seq_ = 0;
+  std::vector<PendingSig> pending_;
+  Failure failure_;
+  VerifyReport report_;
+};
+
+Status Fail(Failure* f, std::int64_t seq, const std::string& why) {
+  f->seq = seq;
+  f->status = Status::VerificationFailed(
+      seq >= 0 ? "entry " + std::to_string(seq) + ": " + why : why);
+  return f->status;
+}
+
+Status Verifier::CheckEntry(const StoredEntry& e, const EntryIndex& index) {
+  const std::int64_t seq = expected_seq_;
+  if (e.seq != seq) return Fail(&failure_, seq, "missing (the next stored entry is " +
+                                                    std::to_string(e.seq) + ")");
+  Result<Json> decoded = DecodeEntry(e.body);
+  if (!decoded.ok()) return Fail(&failure_, seq, decoded.status().message());
+  const Json& entry = decoded.value();
+  if (entry["seq"].get<std::int64_t>() != seq) {
+    return Fail(&failure_, seq, "says it is entry " + entry["seq"].dump() +
+                                    " (entries were moved or swapped)");
+  }
+  if (entry["prev"].get<std::string>() != HexEncode(prev_)) {
+    return Fail(&failure_, seq, "prev does not match the hash of the entry before it");
+  }
+  const Hash leaf = LeafHash(AsBytes(e.body));
+  if (leaf != e.leaf_hash) return Fail(&failure_, seq, "stored leaf hash does not match");
+  const EntryIndex want = IndexOf(entry);
+  if (want.kind != index.kind || want.subject != index.subject || want.scope != index.scope) {
+    return Fail(&failure_, seq, "index columns (kind, subject, scope) disagree with the entry");
+  }
+  Result<PublicKey> key = replay_.Apply(entry);
+  if (!key.ok()) return Fail(&failure_, seq, key.status().message());
+  pending_.push_back(PendingSig{seq, key.value(), e.body, e.sig});
+  tree_.Append(leaf);
+  prev_ = leaf;
+  ++expected_seq_;
+  return Status::OK();
+}
+
+Status Verifier::CheckChunk(std::int64_t from, std::int64_t to) {
+  pending_.clear();
+  Status scan = ledger_.store().ScanEntries(
+      from, to, [&](const StoredEntry& e, const EntryIndex& i) { return CheckEntry(e, i); });
+  // Signatures of the entries before a structural failure still count: the
+  // first bad entry is the lowest seq that fails either check.
+  std::int64_t bad = FirstBadSignature(pending_);
+  if (bad >= 0) {
+    return Fail(&failure_, pending_[static_cast<std::size_t>(bad)].seq,
+                "signature does not verify");
+  }
+  if (!scan.ok() && !scan.IsVerificationFailed()) return scan;
+  return scan;
+}
+
+// A checkpoint at tree size n must be signed by a key that was authorised
+// after entry n-1 (added before n, not revoked before n).
+Status CheckCheckpointSignature(const ParsedNote& note, const SignerSet& signers,
+                                std::int64_t tree_size) {
+  for (const auto& [id, s] : signers.all()) {
+    if (s.added_seq >= tree_size) continue;
+    if (s.revoked_seq >= 0 && s.revoked_seq < tree_size) continue;
+    VerifierKey vk{s.name, NoteKeyId(s.name, s.key), s.key};
+    if (VerifyNote(note, vk).ok()) return Status::OK();
+  }
+  return Status::VerificationFailed("no valid signature by a signer authorised at that size");
+}
+
+}  // namespace
+
+Result<VerifyReport> VerifyLedger(Ledger& ledger) {
+  Verifier v(ledger);
+  return v.Run();
+}
+
+Result<VerifyReport> Verifier::Run() {
+  PROBITY_ASSIGN_OR_RETURN(std::int64_t count, ledger_.store().EntryCount());
+  for (std::int64_t from = 0; from < count; from += kVerifyChunkEntries) {
+    Status st = CheckChunk(from, std::min(count, from + kVerifyChunkEntries));
+    if (!st.ok() && !st.IsVerificationFailed()) return st;
+    if (!failure_.status.ok()) break;
+  }
+  if (failure_.status.ok() && expected_seq_ != count) {
+    (void)Fail(&failure_, expected_seq_, "missing");
+  }
+  if (failure_.status.ok()) {
+    Status st = CheckTreeNodes();
+    if (st.ok()) st = CheckCheckpoints();
+    if (!st.ok() && !st.IsVerificationFailed()) return st;
+  }
+  report_.entries = expected_seq_;
+  report_.signers = static_cast<std::int64_t>(replay_.signers().all().size());
+  report_.first_bad_seq = failure_.seq;
+  report_.failure = failure_.status;
+  if (tree_.size() > 0) report_.root = tree_.Root().value();
+  return report_;
+}
+
+// The stored perfect nodes are what proofs are built from: they must agree
+// with the tree rebuilt from the entries.
+Status Verifier::CheckTreeNodes() {
+  const std::uint64_t n = tree_.size();
+  if (n == 0) return Status::OK();
+  Result<Hash> stored = TreeRoot(ledger_.store(), n);
+  if (!stored.ok()) return Fail(&failure_, -1, "stored Merkle tree: " + stored.status().message());
+  if (stored.value() != tree_.Root().value()) {
+    return Fail(&failure_, -1, "stored Merkle tree nodes do not match the entries");
+  }
+  return Status::OK();
+}
+
+Status Verifier::CheckCheckpoints() {
+  PROBITY_ASSIGN_OR_RETURN(auto rows, ledger_.store().AllCheckpoints());
+  const auto n = static_cast<std::int64_t>(tree_.size());
+  for (const auto& [size, text] : rows) {
+    const std::string where = "checkpoint at tree size " + std::to_string(size);
+    Result<ParsedNote> note = ParseNote(text);
+    if (!note.ok()) return Fail(&failure_, -1, where + ": " + note.status().message());
+    Result<Checkpoint> cp = ParseCheckpointBody(note->body);
+    if (!cp.ok()) return Fail(&failure_, -1, where + ": " + cp.status().message());
+    if (cp->origin != ledger_.origin() || static_cast<std::int64_t>(cp->tree_size) != size ||
+        size < 1 || size > n) {
+      return Fail(&failure_, -1, where + ": origin or size does not match the ledger");
+    }
+    Result<Hash> root = TreeRoot(tree_, cp->tree_size);
+    if (!root.ok() || root.value() != cp->root_hash) {
+      return Fail(&failure_, -1, where + ": root hash does not match the entries");
+    }
+    Status sig = CheckCheckpointSignature(note.value(), replay_.signers(), size);
+    if (!sig.ok()) return Fail(&failure_, -1, where + ": " + sig.message());
+  }
+  report_.checkpoints = static_cast<std::int64_t>(rows.size());
+  if (rows.empty() || rows.back().first != n) {
+    return Fail(&failure_, -1, "the latest checkpoint does not cover every entry");
+  }
+  return Status::OK();
+}
+
+}  // namespace probity

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The README's first command: install, build, and run the main job on a demo
+# ledger (an encrypted SQLCipher file in ./demo, no server).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh >/dev/null
+probity=$PWD/build/probity
+demo=$PWD/demo
+rm -rf "$demo" && mkdir -m 700 "$demo" && cd "$demo"
+
+# Demo secrets in files (mode 0600). Real users type them at the prompt.
+umask 077
+printf 'correct horse battery staple\n' > ledger.pass
+printf 'treasurer key passphrase\n' > key.pass
+export PROBITY_LEDGER=$demo/campaign.ledger
+export PROBITY_PASSPHRASE_FILE=$demo/ledger.pass
+export PROBITY_KEY=$demo/treasurer.key
+export PROBITY_KEY_PASSPHRASE_FILE=$demo/key.pass
+
+step() { printf '\n$ probity %s\n' "$*" >&2; }
+step key new --name treasurer --out treasurer.key
+"$probity" key new --name treasurer --out treasurer.key
+step init --origin example.org/fr-pres-2027
+"$probity" init --origin example.org/fr-pres-2027
+step donor add --name "Jeanne Martin" ...
+jeanne=$("$probity" donor add --name "Jeanne Martin" --type person --nationality FR \
+  --residence FR --address "12 rue des Lilas, 69003 Lyon" --email jeanne@example.org)
+echo "$jeanne"
+step donor add --name "Paul Durand" ...
+paul=$("$probity" donor add --name "Paul Durand" --type person --nationality FR --residence FR \
+  --address "3 place du Marché, 33000 Bordeaux")
+echo "$paul"
+step donation add --donor "$jeanne" --amount 150.00 --currency EUR --method cheque ...
+"$probity" donation add --donor "$jeanne" --amount 150.00 --currency EUR --method cheque \
+  --date 2026-11-02 --scope fr-pres-2027
+step donation add --donor "$paul" --amount 1200 --currency EUR --method transfer ...
+gift=$("$probity" donation add --donor "$paul" --amount 1200 --currency EUR --method transfer \
+  --date 2026-11-05 --scope fr-pres-2027)
+echo "$gift"
+step refund --donation "$gift" --amount 200.00 --currency EUR ...
+"$probity" refund --donation "$gift" --amount 200.00 --currency EUR --date 2026-11-06 \
+  --reason "donor asked"
+step consent grant --donor "$jeanne" --purpose newsletter ...
+"$probity" consent grant --donor "$jeanne" --purpose newsletter \
+  --text "I agree to receive the campaign newsletter by e-mail." --channel web --date 2026-11-02
+step donation list
+"$probity" donation list
+step log
+"$probity" log
+step checkpoint
+"$probity" checkpoint
+step verify
+"$probity" verify
