@@ -79,6 +79,8 @@ class Store : public NodeReader {
 
   [[nodiscard]] Status InsertTreeNodes(const std::vector<TreeNode>& nodes);
   Result<Hash> PerfectNode(int level, std::uint64_t index) const override;
+  // Every stored node, by level then index; stops at the first error.
+  [[nodiscard]] Status ScanTreeNodes(const std::function<Status(const TreeNode&)>& fn);
 
   [[nodiscard]] Status InsertCheckpoint(std::int64_t tree_size, const std::string& note);
   // The latest checkpoint (largest tree size), if any.

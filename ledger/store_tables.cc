@@ -121,6 +121,20 @@ Result<Hash> Store::PerfectNode(int level, std::uint64_t index) const {
   return FixedBlob<32>(stmt.ColumnBlob(0), "tree node", static_cast<std::int64_t>(index));
 }
 
+Status Store::ScanTreeNodes(const std::function<Status(const TreeNode&)>& fn) {
+  PROBITY_ASSIGN_OR_RETURN(
+      Stmt stmt, db_->Prepare("SELECT level, idx, hash FROM tree_nodes ORDER BY level, idx"));
+  for (;;) {
+    PROBITY_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return Status::OK();
+    TreeNode node{static_cast<int>(stmt.ColumnInt64(0)),
+                  static_cast<std::uint64_t>(stmt.ColumnInt64(1)), Hash{}};
+    PROBITY_ASSIGN_OR_RETURN(node.hash,
+                             FixedBlob<32>(stmt.ColumnBlob(2), "tree node", stmt.ColumnInt64(1)));
+    PROBITY_RETURN_IF_ERROR(fn(node));
+  }
+}
+
 Status Store::InsertCheckpoint(std::int64_t tree_size, const std::string& note) {
   PROBITY_ASSIGN_OR_RETURN(Stmt stmt,
                            db_->Prepare("INSERT INTO checkpoints(tree_size, note) VALUES(?, ?)"));

@@ -162,15 +162,26 @@ Result<VerifyReport> Verifier::Run() {
   return report_;
 }
 
-// The stored perfect nodes are what proofs are built from: they must agree
-// with the tree rebuilt from the entries.
+// The stored perfect nodes are what proofs are built from: every one must
+// agree with the tree rebuilt from the entries, and none may be missing.
 Status Verifier::CheckTreeNodes() {
   const std::uint64_t n = tree_.size();
-  if (n == 0) return Status::OK();
-  Result<Hash> stored = TreeRoot(ledger_.store(), n);
-  if (!stored.ok()) return Fail(&failure_, -1, "stored Merkle tree: " + stored.status().message());
-  if (stored.value() != tree_.Root().value()) {
-    return Fail(&failure_, -1, "stored Merkle tree nodes do not match the entries");
+  std::uint64_t expected = 0;
+  for (int level = 0; level < kTreeLevelsMax && (n >> level) > 0; ++level) expected += n >> level;
+  std::uint64_t seen = 0;
+  PROBITY_RETURN_IF_ERROR(ledger_.store().ScanTreeNodes([&](const TreeNode& node) -> Status {
+    Result<Hash> want = tree_.PerfectNode(node.level, node.index);
+    if (!want.ok() || want.value() != node.hash) {
+      return Fail(&failure_, -1, "stored Merkle tree node (level " + std::to_string(node.level) +
+                                     ", index " + std::to_string(node.index) +
+                                     ") does not match the entries");
+    }
+    ++seen;
+    return Status::OK();
+  }));
+  if (seen != expected) {
+    return Fail(&failure_, -1, "the stored Merkle tree has " + std::to_string(seen) +
+                                   " nodes, the entries make " + std::to_string(expected));
   }
   return Status::OK();
 }

@@ -1,0 +1,132 @@
+// The write path: one transaction per Append, a checkpoint after each, the
+// signer set enforced, and nothing written when anything fails.
+#include "ledger/ledger.h"
+
+#include "ledger/encoding.h"
+#include "ledger/verify.h"
+#include "tests/ledger/test_ledger_util.h"
+
+namespace probity::testing {
+namespace {
+
+class LedgerAppendTest : public LedgerTest {
+ protected:
+  Checkpoint LatestCheckpoint() {
+    ParsedNote note = ParseNote(ledger_->LatestCheckpoint().value()).value();
+    EXPECT_TRUE(VerifyNote(note, VerifierKey{key_.name, NoteKeyId(key_.name, key_.key.public_key),
+                                             key_.key.public_key})
+                    .ok());
+    return ParseCheckpointBody(note.body).value();
+  }
+};
+
+TEST_F(LedgerAppendTest, CreateWritesASelfSignedFirstEntryAndCheckpoint) {
+  StoredEntry first = ledger_->store().GetEntry(0).value();
+  Json e = DecodeEntry(first.body).value();
+  EXPECT_EQ(e["kind"], "ledger_created");
+  EXPECT_EQ(e["prev"], std::string(64, '0'));
+  EXPECT_TRUE(VerifyDetached(key_.key.public_key, AsBytes(first.body), first.sig));
+  Checkpoint cp = LatestCheckpoint();
+  EXPECT_EQ(cp.tree_size, 1u);
+  EXPECT_EQ(cp.origin, "test.example/log");
+  EXPECT_EQ(cp.root_hash, LeafHash(AsBytes(first.body)));
+}
+
+TEST_F(LedgerAppendTest, EachAppendChainsAndCheckpoints) {
+  std::string s = AddPerson("Jeanne");
+  Give(s, "10");
+  Give(s, "20.50");
+  EXPECT_EQ(Count(), 4);
+  for (std::int64_t seq = 1; seq < 4; ++seq) {
+    Json e = DecodeEntry(ledger_->store().GetEntry(seq).value().body).value();
+    EXPECT_EQ(e["prev"], HexEncode(ledger_->store().GetEntry(seq - 1).value().leaf_hash));
+  }
+  Checkpoint cp = LatestCheckpoint();
+  EXPECT_EQ(cp.tree_size, 4u);
+  EXPECT_EQ(cp.root_hash, TreeRoot(ledger_->store(), 4).value());
+  EXPECT_EQ(ledger_->store().AllCheckpoints().value().size(), 4u);
+}
+
+TEST_F(LedgerAppendTest, FailedBuildWritesNothing) {
+  std::string s = AddPerson("Jeanne");
+  const std::int64_t before = Count();
+  const std::size_t checkpoints = ledger_->store().AllCheckpoints().value().size();
+  auto result = ledger_->Append(key_, [&](AppendBatch& batch) -> Status {
+    EntryDraft ok{"donation", Json{{"subject", s}, {"amount_minor", 100}, {"currency", "EUR"},
+                                   {"method", "cash"}, {"date", "2026-01-01"}, {"scope", "x"}}};
+    PROBITY_RETURN_IF_ERROR(batch.Add(ok).status());
+    EntryDraft bad{"donation", Json{{"subject", s}}};
+    return batch.Add(bad).status();
+  });
+  EXPECT_FALSE(result.ok());
+  EXPECT_EQ(Count(), before);
+  EXPECT_EQ(ledger_->store().AllCheckpoints().value().size(), checkpoints);
+  Reopen();
+  EXPECT_EQ(Count(), before);
+  EXPECT_TRUE(VerifyLedger(*ledger_).value().failure.ok());
+}
+
+TEST_F(LedgerAppendTest, UnauthorisedKeyIsRejectedAndWritesNothing) {
+  NamedKey stranger = NewKey("mallory");
+  auto result = AddDonor(*ledger_, stranger, NewDonor{"person", DonorPii{"X", "", "", "", "", "", ""}});
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kKeyRejected);
+  EXPECT_EQ(Count(), 1);
+}
+
+TEST_F(LedgerAppendTest, AddedSignerMaySignAndRevokedMayNot) {
+  NamedKey bob = NewKey("bob");
+  auto add = ledger_->Append(key_, [&](AppendBatch& b) {
+    EntryDraft d{"signer_added", Json{{"signer_name", "bob"},
+                                      {"signer_key", Base64Encode(bob.key.public_key)}}};
+    return b.Add(d).status();
+  });
+  ASSERT_TRUE(add.ok()) << add.status().ToString();
+  EXPECT_FALSE(AddPerson("by treasurer").empty());
+  auto by_bob = AddDonor(*ledger_, bob, NewDonor{"person", DonorPii{"Y", "", "", "", "", "", ""}});
+  ASSERT_TRUE(by_bob.ok()) << by_bob.status().ToString();
+  auto revoke = ledger_->Append(key_, [&](AppendBatch& b) {
+    EntryDraft d{"signer_revoked",
+                 Json{{"key_id", KeyIdHex(NoteKeyId("bob", bob.key.public_key))}}};
+    return b.Add(d).status();
+  });
+  ASSERT_TRUE(revoke.ok()) << revoke.status().ToString();
+  auto after = AddDonor(*ledger_, bob, NewDonor{"person", DonorPii{"Z", "", "", "", "", "", ""}});
+  EXPECT_EQ(after.status().code(), StatusCode::kKeyRejected);
+  EXPECT_TRUE(VerifyLedger(*ledger_).value().failure.ok());
+}
+
+TEST_F(LedgerAppendTest, TheLastSignerCannotBeRevoked) {
+  const std::int64_t before = Count();
+  auto revoke = ledger_->Append(key_, [&](AppendBatch& b) {
+    EntryDraft d{"signer_revoked",
+                 Json{{"key_id", KeyIdHex(NoteKeyId(key_.name, key_.key.public_key))}}};
+    return b.Add(d).status();
+  });
+  EXPECT_FALSE(revoke.ok());
+  EXPECT_EQ(Count(), before);
+}
+
+TEST_F(LedgerAppendTest, ProofsFromStoredNodesVerifyAgainstCheckpoints) {
+  std::string s = AddPerson("Jeanne");
+  std::vector<Checkpoint> cps;
+  for (int i = 0; i < 12; ++i) {
+    Give(s, "1");
+    cps.push_back(LatestCheckpoint());
+  }
+  Store& store = ledger_->store();
+  const Checkpoint& last = cps.back();
+  for (std::uint64_t i = 0; i < last.tree_size; ++i) {
+    auto proof = InclusionProof(store, i, last.tree_size).value();
+    Hash leaf = store.GetEntry(static_cast<std::int64_t>(i)).value().leaf_hash;
+    EXPECT_TRUE(VerifyInclusion(i, last.tree_size, leaf, proof, last.root_hash).ok());
+  }
+  for (const Checkpoint& old : cps) {
+    auto proof = ConsistencyProof(store, old.tree_size, last.tree_size).value();
+    EXPECT_TRUE(VerifyConsistency(old.tree_size, last.tree_size, old.root_hash, last.root_hash,
+                                  proof).ok());
+  }
+}
+
+}  // namespace
+}  // namespace probity::testing
