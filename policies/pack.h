@@ -69,11 +69,11 @@ struct Rule {
   std::string scope_param;                       // kMethodTotal: e.g. "spending_ceiling"
   std::int64_t percent = 0;                      // kMethodTotal
   std::optional<std::int64_t> param_at_least_minor;  // kMethodTotal applies from this ceiling
-  std::vector<std::string> counts;               // kinds added up by a cap (donation, membership_fee);
-                                                 // empty: every kind
+  // Kinds a cap adds up ("donation", "membership_fee"); empty: every kind.
+  std::vector<std::string> counts;
   OnBreach on_breach = OnBreach::kRefuse;
   std::int64_t deadline_days = 0;                // kObligation: due date = donation date + days
-  std::string action;                            // kObligation: "refund, redesignate or reattribute"
+  std::string action;  // kObligation: "refund, redesignate or reattribute"
 };
 
 struct ScopeParam {
