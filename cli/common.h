@@ -10,6 +10,7 @@
 #include <string>
 
 #include "ledger/ledger.h"
+#include "policies/donations.h"
 
 namespace probity::cli {
 
@@ -27,6 +28,14 @@ struct GlobalOptions {
 // The action chosen on the command line; set by the subcommand's callback.
 using Action = std::function<Status()>;
 
+// The fields of a gift, shared by `donation add` and `check`.
+struct DonationOptions {
+  std::string donor, amount, currency, method, date, scope, election, nature = "gift";
+  bool anonymous = false;
+};
+void AddDonationOptions(CLI::App* cmd, DonationOptions& o);
+Result<DonationRequest> MakeDonationRequest(const DonationOptions& o);
+
 // Each subcommand group registers itself here (one file per group).
 void RegisterKeyCommands(CLI::App& app, GlobalOptions& g, Action& action);
 void RegisterInitCommand(CLI::App& app, GlobalOptions& g, Action& action);
@@ -35,6 +44,7 @@ void RegisterDonorCommands(CLI::App& app, GlobalOptions& g, Action& action);
 void RegisterDonationCommands(CLI::App& app, GlobalOptions& g, Action& action);
 void RegisterConsentCommands(CLI::App& app, GlobalOptions& g, Action& action);
 void RegisterLogCommands(CLI::App& app, GlobalOptions& g, Action& action);
+void RegisterPolicyCommands(CLI::App& app, GlobalOptions& g, Action& action);
 
 // Passphrase from `file` (flag), else the file named by `env_name`, else a
 // prompt on the terminal. `confirm` asks twice (for new secrets).

@@ -1,13 +1,48 @@
 // probity donation add / list, probity refund
 #include "cli/common.h"
 #include "ledger/records.h"
+#include "policies/donations.h"
 
 namespace probity::cli {
 namespace {
 
-struct DonationOptions {
-  std::string donor, amount, currency, method, date, scope;
-};
+}  // namespace
+
+Result<DonationRequest> MakeDonationRequest(const DonationOptions& o) {
+  DonationRequest r;
+  r.anonymous = o.anonymous;
+  r.subject = o.donor;
+  if (!o.anonymous) PROBITY_RETURN_IF_ERROR(ValidateSubjectId(o.donor).WithContext("--donor"));
+  PROBITY_ASSIGN_OR_RETURN(Money amount, ParseMoney(o.amount, o.currency, Sign::kPositive));
+  r.amount_minor = amount.amount_minor_i64();
+  r.currency = o.currency;
+  PROBITY_ASSIGN_OR_RETURN(r.date, ParseDate(o.date));
+  PROBITY_RETURN_IF_ERROR(ValidateMethod(o.method));
+  r.method = o.method;
+  PROBITY_RETURN_IF_ERROR(ValidateScopeId(o.scope).WithContext("--scope"));
+  r.scope = o.scope;
+  r.election = o.election;
+  if (o.nature != "gift" && o.nature != "membership-fee") {
+    return Status::InvalidArgument("--nature is gift or membership-fee");
+  }
+  r.nature = o.nature;
+  return r;
+}
+
+void AddDonationOptions(CLI::App* cmd, DonationOptions& o) {
+  cmd->add_option("--donor", o.donor, "subject id from `probity donor add`");
+  cmd->add_flag("--anonymous", o.anonymous, "an unidentified gift (instead of --donor)");
+  cmd->add_option("--amount", o.amount, "decimal amount, e.g. 150 or 150.00")->required();
+  cmd->add_option("--currency", o.currency, "ISO 4217 code: EUR, USD, GBP, ...")->required();
+  cmd->add_option("--method", o.method,
+                  "cash, cheque, transfer, card, direct-debit, in-kind, other")->required();
+  cmd->add_option("--date", o.date, "date received, YYYY-MM-DD")->required();
+  cmd->add_option("--scope", o.scope, "election or period id, e.g. fr-pres-2027")->required();
+  cmd->add_option("--election", o.election, "FEC election designation: P2026, G2026, R2026");
+  cmd->add_option("--nature", o.nature, "gift (default) or membership-fee");
+}
+
+namespace {
 
 Json DonationJson(const DonationRecord& d) {
   return {{"seq", d.seq},           {"subject", d.subject},
@@ -31,33 +66,22 @@ Status PrintDonations(const std::vector<DonationRecord>& list, bool json) {
 }
 
 Status RunAdd(const GlobalOptions& g, const DonationOptions& o) {
-  PROBITY_RETURN_IF_ERROR(ValidateSubjectId(o.donor).WithContext("--donor"));
-  PROBITY_ASSIGN_OR_RETURN(Money amount, ParseMoney(o.amount, o.currency, Sign::kPositive));
-  PROBITY_ASSIGN_OR_RETURN(Date date, ParseDate(o.date));
-  PROBITY_RETURN_IF_ERROR(ValidateMethod(o.method));
-  PROBITY_RETURN_IF_ERROR(ValidateScopeId(o.scope).WithContext("--scope"));
+  PROBITY_ASSIGN_OR_RETURN(DonationRequest request, MakeDonationRequest(o));
   PROBITY_ASSIGN_OR_RETURN(auto ledger, OpenLedger(g));
   PROBITY_ASSIGN_OR_RETURN(NamedKey key, LoadSigningKey(g));
-  PROBITY_ASSIGN_OR_RETURN(std::int64_t seq,
-                           AddDonation(*ledger, key, NewDonation{o.donor, amount, o.method, date,
-                                                                 o.scope}));
-  PrintOut(std::to_string(seq));
+  PROBITY_ASSIGN_OR_RETURN(Recorded recorded, RecordDonation(*ledger, key, request));
+  for (const std::string& note : recorded.decision.notes) Warn(note);
+  PrintOut(std::to_string(recorded.seq));
   return Status::OK();
 }
 
 void RegisterAdd(CLI::App& donation, GlobalOptions& g, Action& action) {
   auto o = std::make_shared<DonationOptions>();
   CLI::App* add = donation.add_subcommand(
-      "add", "record a donation; prints its entry number\n"
+      "add", "record a donation after the scope's policy decides; prints its entry number\n"
              "  example: probity donation add --donor S-0123456789 --amount 150.00 "
              "--currency EUR --method cheque --date 2026-05-01 --scope fr-pres-2027");
-  add->add_option("--donor", o->donor, "subject id from `probity donor add`")->required();
-  add->add_option("--amount", o->amount, "decimal amount, e.g. 150 or 150.00")->required();
-  add->add_option("--currency", o->currency, "ISO 4217 code: EUR, USD, GBP, ...")->required();
-  add->add_option("--method", o->method,
-                  "cash, cheque, transfer, card, direct-debit, in-kind, other")->required();
-  add->add_option("--date", o->date, "date received, YYYY-MM-DD")->required();
-  add->add_option("--scope", o->scope, "election or period id, e.g. fr-pres-2027")->required();
+  AddDonationOptions(add, *o);
   add->callback([&g, &action, o] { action = [&g, o] { return RunAdd(g, *o); }; });
 }
 

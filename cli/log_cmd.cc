@@ -1,4 +1,6 @@
 // probity log / checkpoint / verify
+#include <fstream>
+
 #include "cli/common.h"
 #include "ledger/encoding.h"
 #include "ledger/verify.h"
@@ -32,7 +34,9 @@ Status RunLog(const GlobalOptions& g, const LogOptions& o) {
         if (!o.subject.empty() && index.subject != o.subject) return Status::OK();
         PROBITY_ASSIGN_OR_RETURN(Json e, DecodeEntry(stored.body));
         if (g.json) {
-          all.push_back({{"entry", e}, {"sig", Base64Encode(stored.sig)},
+          // "body" is the exact canonical bytes that were signed, so that an
+          // auditor can check a signature with any Ed25519 tool.
+          all.push_back({{"entry", e}, {"body", stored.body}, {"sig", Base64Encode(stored.sig)},
                          {"leaf_hash", HexEncode(stored.leaf_hash)}});
         } else {
           PrintOut(std::to_string(stored.seq) + "  " + e["ts"].get<std::string>() + "  " +
@@ -58,9 +62,17 @@ Status RunCheckpoint(const GlobalOptions& g) {
   return Status::OK();
 }
 
-Status RunVerify(const GlobalOptions& g) {
+Status RunVerify(const GlobalOptions& g, const std::vector<std::string>& since) {
+  VerifyOptions options;
+  for (const std::string& path : since) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Status::IoError("cannot read checkpoint file " + path);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (text.size() > kNoteBytesMax) return Status::InvalidArgument(path + " is too large");
+    options.earlier_checkpoints.push_back(std::move(text));
+  }
   PROBITY_ASSIGN_OR_RETURN(auto ledger, OpenLedger(g));
-  PROBITY_ASSIGN_OR_RETURN(VerifyReport r, VerifyLedger(*ledger));
+  PROBITY_ASSIGN_OR_RETURN(VerifyReport r, VerifyLedger(*ledger, options));
   if (g.json) {
     Json j = {{"ok", r.failure.ok()}, {"entries", r.entries}, {"checkpoints", r.checkpoints},
               {"signers", r.signers}, {"root_hash", Base64Encode(r.root)},
@@ -95,10 +107,13 @@ void RegisterLogCommands(CLI::App& app, GlobalOptions& g, Action& action) {
                     "  example: probity checkpoint > 2027-q1.checkpoint");
   cp->callback([&g, &action] { action = [&g] { return RunCheckpoint(g); }; });
 
+  auto since = std::make_shared<std::vector<std::string>>();
   CLI::App* verify = app.add_subcommand(
-      "verify", "verify the whole ledger: encoding, chain, signatures, tree, checkpoints\n"
-                "  example: probity verify --json");
-  verify->callback([&g, &action] { action = [&g] { return RunVerify(g); }; });
+      "verify", "verify the whole ledger: encoding, chain, signatures, tree, checkpoints;\n"
+                "with --since, also that it extends a checkpoint published earlier\n"
+                "  example: probity verify --since 2027-q1.checkpoint --json");
+  verify->add_option("--since", *since, "an earlier checkpoint file the ledger must extend");
+  verify->callback([&g, &action, since] { action = [&g, since] { return RunVerify(g, *since); }; });
 }
 
 }  // namespace probity::cli

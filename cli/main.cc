@@ -1,5 +1,7 @@
 // The probity program: parses the command line, runs one library action, and
 // maps its Status to the documented exit codes (DESIGN.md, "The command line").
+#include <sys/stat.h>
+
 #include <iostream>
 
 #include "cli/common.h"
@@ -44,6 +46,9 @@ Exit codes: 0 done, 1 operational error (I/O, corrupt input), 2 usage error,
 
 int main(int argc, char** argv) {
   using namespace probity;
+  // Everything we create (ledger, its -wal and -shm files, key files) is for
+  // the owner only.
+  umask(077);
   if (!InitCrypto().ok()) {
     std::cerr << "probity: cannot initialise libsodium\n";
     return kExitOperational;
@@ -68,6 +73,7 @@ int main(int argc, char** argv) {
   cli::RegisterDonationCommands(app, g, action);
   cli::RegisterConsentCommands(app, g, action);
   cli::RegisterLogCommands(app, g, action);
+  cli::RegisterPolicyCommands(app, g, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -29,6 +29,13 @@ enum class Field {
   kDonorType,
   kBox,        // base64 AEAD box
   kText,       // short free text without control characters
+  kTrue,       // the boolean true (a flag that is either present or absent)
+  kElection,   // election designation: one upper-case letter and a year, e.g. P2026
+  kNature,     // gift or membership-fee
+  kPackText,   // a policy pack's TOML text
+  kParams,     // object: id -> non-negative integer (minor units)
+  kObligations,  // array of {rule, due, action}
+  kFlags,      // array of ids
 };
 
 struct FieldSpec {
@@ -65,9 +72,22 @@ const std::vector<KindSpec>& Kinds() {
        {{"subject", Field::kSubject, true}, {"donor_type", Field::kDonorType, true},
         {"pii", Field::kBox, true}}},
       {"donation",
-       {{"subject", Field::kSubject, true}, {"amount_minor", Field::kAmount, true},
-        {"currency", Field::kCurrency, true}, {"method", Field::kMethod, true},
-        {"date", Field::kDate, true}, {"scope", Field::kScope, true}}},
+       {{"subject", Field::kSubject, false}, {"anonymous", Field::kTrue, false},
+        {"amount_minor", Field::kAmount, true}, {"currency", Field::kCurrency, true},
+        {"method", Field::kMethod, true}, {"date", Field::kDate, true},
+        {"scope", Field::kScope, true}, {"election", Field::kElection, false},
+        {"nature", Field::kNature, false}, {"obligations", Field::kObligations, false},
+        {"flags", Field::kFlags, false}}},
+      {"policy_adopted",
+       {{"pack_id", Field::kScope, true}, {"pack_sha256", Field::kHash, true},
+        {"pack_toml", Field::kPackText, true}}},
+      {"scope_added",
+       {{"scope", Field::kScope, true}, {"pack_id", Field::kScope, true},
+        {"pack_sha256", Field::kHash, true}, {"valid_from", Field::kDate, true},
+        {"valid_until", Field::kDate, true}, {"params", Field::kParams, false}}},
+      {"obligation_resolved",
+       {{"donation_seq", Field::kUint, true}, {"rule", Field::kScope, true},
+        {"how", Field::kText, true}, {"date", Field::kDate, true}}},
       {"refund",
        {{"subject", Field::kSubject, true}, {"donation_seq", Field::kUint, true},
         {"amount_minor", Field::kAmount, true}, {"currency", Field::kCurrency, true},
@@ -131,11 +151,38 @@ Status CheckString(Field type, const std::string& s) {
       return Status::OK();
     }
     case Field::kText: return CheckText(s, 256);
+    case Field::kElection:
+      return s.size() == 5 && std::isupper(static_cast<unsigned char>(s[0])) &&
+                     std::all_of(s.begin() + 1, s.end(),
+                                 [](char c) { return c >= '0' && c <= '9'; })
+                 ? Status::OK()
+                 : Status::InvalidArgument("not an election designation such as P2026 or G2026");
+    case Field::kNature:
+      return s == "gift" || s == "membership-fee"
+                 ? Status::OK()
+                 : Status::InvalidArgument("must be gift or membership-fee");
+    case Field::kPackText: {
+      if (s.empty() || s.size() > kPackTextBytesMax) return Status::InvalidArgument("bad size");
+      bool bad = std::any_of(s.begin(), s.end(), [](char ch) {
+        auto c = static_cast<unsigned char>(ch);
+        return (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f;
+      });
+      return bad ? Status::InvalidArgument("control character") : Status::OK();
+    }
     default: return Status::InvalidArgument("expected a number, found a string");
   }
 }
 
+Status CheckStructured(Field type, const Json& value);
+
 Status CheckField(const FieldSpec& spec, const Json& value) {
+  if (spec.type == Field::kTrue) {
+    return value == Json(true) ? Status::OK() : Status::InvalidArgument("must be true");
+  }
+  if (spec.type == Field::kParams || spec.type == Field::kObligations ||
+      spec.type == Field::kFlags) {
+    return CheckStructured(spec.type, value);
+  }
   if (spec.type == Field::kUint || spec.type == Field::kAmount) {
     if (!value.is_number_integer()) return Status::InvalidArgument("must be an integer");
     std::int64_t n = value.get<std::int64_t>();
@@ -159,13 +206,58 @@ Status CheckFields(const Json& entry, const std::vector<FieldSpec>& specs) {
   return Status::OK();
 }
 
+bool IsIdChar(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; }
+
+Status CheckParams(const Json& value) {
+  if (!value.is_object() || value.size() > 16) return Status::InvalidArgument("must be an object");
+  for (const auto& item : value.items()) {
+    const std::string& name = item.key();
+    bool ok = !name.empty() && name.size() <= kIdBytesMax &&
+              std::all_of(name.begin(), name.end(), [](char c) { return IsIdChar(c) || c == '_'; });
+    if (!ok) return Status::InvalidArgument("parameter name \"" + name + "\" is not [a-z0-9_-]");
+    if (!item.value().is_number_integer() || item.value().get<std::int64_t>() < 0 ||
+        item.value().get<std::int64_t>() > kAmountMinorMax) {
+      return Status::InvalidArgument("parameter " + item.key() + " must be a non-negative integer");
+    }
+  }
+  return Status::OK();
+}
+
+Status CheckObligations(const Json& value) {
+  if (!value.is_array() || value.empty() || value.size() > 8) {
+    return Status::InvalidArgument("must be an array of 1 to 8 obligations");
+  }
+  static const std::vector<FieldSpec> fields = {{"rule", Field::kScope, true},
+                                                {"due", Field::kDate, true},
+                                                {"action", Field::kText, true}};
+  for (const Json& o : value) {
+    if (!o.is_object() || o.size() != fields.size()) {
+      return Status::InvalidArgument("an obligation is {rule, due, action}");
+    }
+    PROBITY_RETURN_IF_ERROR(CheckFields(o, fields));
+  }
+  return Status::OK();
+}
+
+Status CheckStructured(Field type, const Json& value) {
+  if (type == Field::kParams) return CheckParams(value);
+  if (type == Field::kObligations) return CheckObligations(value);
+  if (!value.is_array() || value.empty() || value.size() > 8) {
+    return Status::InvalidArgument("must be an array of 1 to 8 ids");
+  }
+  for (const Json& f : value) {
+    if (!f.is_string()) return Status::InvalidArgument("flags are strings");
+    PROBITY_RETURN_IF_ERROR(ValidateScopeId(f.get<std::string>()));
+  }
+  return Status::OK();
+}
+
 bool IsKnownField(const KindSpec& kind, const std::string& name) {
   auto same = [&](const FieldSpec& f) { return name == f.name; };
   return std::any_of(CommonFields().begin(), CommonFields().end(), same) ||
          std::any_of(kind.fields.begin(), kind.fields.end(), same);
 }
 
-bool IsIdChar(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; }
 
 }  // namespace
 
@@ -246,6 +338,9 @@ Status ValidateEntry(const Json& entry) {
   const KindSpec* spec = FindKind(kind);
   if (spec == nullptr) return Status::InvalidArgument("unknown entry kind \"" + kind + "\"");
   PROBITY_RETURN_IF_ERROR(CheckFields(entry, spec->fields));
+  if (kind == "donation" && entry.contains("subject") == entry.contains("anonymous")) {
+    return Status::InvalidArgument("a donation names a subject or is anonymous, not both");
+  }
   for (const auto& item : entry.items()) {
     if (!IsKnownField(*spec, item.key())) {
       return Status::InvalidArgument("unknown field \"" + item.key() + "\" in a " + kind +
@@ -281,6 +376,10 @@ EntryIndex IndexOf(const Json& entry) {
   index.kind = entry.value("kind", "");
   index.subject = entry.value("subject", "");
   index.scope = entry.value("scope", "");
+  if (index.kind == "donation") index.method = entry.value("method", "");
+  if (index.kind == "donation" || index.kind == "refund") {
+    index.amount_minor = entry.value("amount_minor", std::int64_t{0});
+  }
   return index;
 }
 

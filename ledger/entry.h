@@ -21,6 +21,7 @@ namespace probity {
 constexpr int kEntryVersion = 1;
 constexpr std::size_t kIdBytesMax = 64;  // scope ids, purposes
 constexpr std::size_t kOriginBytesMax = 128;
+constexpr std::size_t kPackTextBytesMax = 32 * 1024;
 
 // What a command asks to append: the kind and its own fields.
 struct EntryDraft {

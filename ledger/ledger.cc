@@ -23,7 +23,8 @@ Result<std::int64_t> AppendBatch::Add(const EntryDraft& draft) {
                                "it with `probity signer add`");
   }
   PROBITY_ASSERT(expected.value() == key_.key.public_key);
-  PROBITY_RETURN_IF_ERROR(signers_.Apply(entry).WithContext("new " + draft.kind + " entry"));
+  Status applied = signers_.Apply(entry);
+  if (!applied.ok()) return Status::InvalidArgument(applied.message());
 
   StoredEntry stored;
   stored.seq = seq;

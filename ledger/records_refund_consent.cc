@@ -26,7 +26,7 @@ Result<std::map<std::int64_t, std::int64_t>> RefundedBySeq(Store& store,
 DonationRecord DonationFromEntry(const Json& e, std::int64_t refunded_minor) {
   DonationRecord d;
   d.seq = e["seq"].get<std::int64_t>();
-  d.subject = e["subject"].get<std::string>();
+  d.subject = e.value("subject", "");  // empty for an anonymous gift
   d.amount_minor = e["amount_minor"].get<std::int64_t>();
   d.refunded_minor = refunded_minor;
   d.currency = e["currency"].get<std::string>();
@@ -43,6 +43,10 @@ Status CheckRefund(Store& store, const NewRefund& r, Json* donation) {
                             " is not a donation; see `probity donation list`");
   }
   *donation = found.value();
+  if (!donation->contains("subject")) {
+    return Status::InvalidArgument("donation " + std::to_string(r.donation_seq) +
+                                   " is anonymous: there is no donor to refund");
+  }
   const std::string currency = (*donation)["currency"].get<std::string>();
   if (currency != r.amount.currency_code()) {
     return Status::InvalidArgument("donation " + std::to_string(r.donation_seq) + " is in " +

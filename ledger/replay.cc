@@ -1,6 +1,8 @@
 #include "ledger/replay.h"
 
+#include "ledger/crypto.h"
 #include "ledger/date.h"
+#include "ledger/encoding.h"
 
 namespace probity {
 namespace {
@@ -23,6 +25,9 @@ Result<PublicKey> Replay::Apply(const Json& entry) {
 Status Replay::CheckRecord(const Json& e) {
   const std::string kind = Str(e, "kind");
   const std::int64_t seq = Int(e, "seq");
+  if (kind == "policy_adopted" || kind == "scope_added" || kind == "obligation_resolved") {
+    return CheckPolicyRecord(e);
+  }
   if (kind == "donor_added") {
     if (!donors_.insert(Str(e, "subject")).second) {
       return Status::VerificationFailed("subject " + Str(e, "subject") + " registered twice");
@@ -34,8 +39,11 @@ Status Replay::CheckRecord(const Json& e) {
                                       ", who was never registered");
   }
   if (kind == "donation") {
-    gifts_[seq] = Gift{Str(e, "subject"), Str(e, "currency"), Int(e, "amount_minor"),
+    gifts_[seq] = Gift{e.value("subject", ""), Str(e, "currency"), Int(e, "amount_minor"),
                        Str(e, "date")};
+    if (e.contains("obligations")) {
+      for (const Json& o : e["obligations"]) obligations_.insert({seq, Str(o, "rule")});
+    }
   } else if (kind == "refund") {
     auto it = gifts_.find(Int(e, "donation_seq"));
     if (it == gifts_.end() || it->second.subject != Str(e, "subject") ||
@@ -53,6 +61,32 @@ Status Replay::CheckRecord(const Json& e) {
       return Status::VerificationFailed("withdraws a consent that is not in force");
     }
     consents_.erase(it);
+  }
+  return Status::OK();
+}
+
+// Packs, scopes and obligations: a scope names a pack adopted earlier with the
+// same bytes, and the adopted text hashes to the recorded SHA-256.
+Status Replay::CheckPolicyRecord(const Json& e) {
+  const std::string kind = Str(e, "kind");
+  if (kind == "policy_adopted") {
+    if (HexEncode(Sha256(AsBytes(Str(e, "pack_toml")))) != Str(e, "pack_sha256")) {
+      return Status::VerificationFailed("the adopted pack's text does not match its SHA-256");
+    }
+    if (!packs_.emplace(Str(e, "pack_id"), Str(e, "pack_sha256")).second) {
+      return Status::VerificationFailed("pack " + Str(e, "pack_id") + " adopted twice");
+    }
+  } else if (kind == "scope_added") {
+    auto pack = packs_.find(Str(e, "pack_id"));
+    if (pack == packs_.end() || pack->second != Str(e, "pack_sha256")) {
+      return Status::VerificationFailed("scope " + Str(e, "scope") +
+                                        " names a pack that was not adopted");
+    }
+    if (!scopes_.insert(Str(e, "scope")).second) {
+      return Status::VerificationFailed("scope " + Str(e, "scope") + " added twice");
+    }
+  } else if (obligations_.count({Int(e, "donation_seq"), Str(e, "rule")}) == 0) {
+    return Status::VerificationFailed("resolves an obligation that no donation carries");
   }
   return Status::OK();
 }

@@ -23,6 +23,7 @@ class Replay {
 
  private:
   [[nodiscard]] Status CheckRecord(const Json& entry);
+  [[nodiscard]] Status CheckPolicyRecord(const Json& entry);
 
   struct Gift {
     std::string subject;
@@ -34,6 +35,9 @@ class Replay {
   std::set<std::string> donors_;
   std::map<std::int64_t, Gift> gifts_;  // by seq
   std::map<std::pair<std::string, std::string>, std::int64_t> consents_;  // in force
+  std::map<std::string, std::string> packs_;   // adopted pack id -> sha256 hex
+  std::set<std::string> scopes_;
+  std::set<std::pair<std::int64_t, std::string>> obligations_;  // (donation seq, rule)
   std::int64_t last_ts_ = 0;
 };
 

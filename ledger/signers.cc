@@ -47,6 +47,14 @@ Status SignerSet::Apply(const Json& entry) {
     if (signers_.count(s.key_id) != 0) {
       return Status::VerificationFailed("signer key id " + s.key_id + " is already registered");
     }
+    // One public key under two names would be two ids: revoking one would
+    // leave the same key signing under the other.
+    for (const auto& [id, other] : signers_) {
+      if (other.key == s.key) {
+        return Status::VerificationFailed("this public key is already registered as " +
+                                          other.name + " (" + id + ")");
+      }
+    }
     signers_.emplace(s.key_id, s);
     return Status::OK();
   }
@@ -56,6 +64,11 @@ Status SignerSet::Apply(const Json& entry) {
     if (it == signers_.end() || it->second.revoked) {
       return Status::VerificationFailed("signer_revoked names " + id +
                                         ", which is not an active signer");
+    }
+    // The checkpoint written with this entry is signed by the entry's signer,
+    // which must still be authorised after it: a key cannot revoke itself.
+    if (id == entry["signer"].get<std::string>()) {
+      return Status::VerificationFailed("a key cannot revoke itself; another signer must do it");
     }
     std::size_t active = 0;
     for (const auto& [key_id, s] : signers_) active += s.revoked ? 0 : 1;

@@ -23,9 +23,12 @@ CREATE TABLE entries(
   leaf_hash BLOB NOT NULL,
   kind TEXT NOT NULL,
   subject TEXT,
-  scope TEXT);
+  scope TEXT,
+  method TEXT,
+  amount_minor INTEGER NOT NULL);
 CREATE INDEX entries_by_subject ON entries(subject, seq);
 CREATE INDEX entries_by_kind ON entries(kind, seq);
+CREATE INDEX entries_by_scope ON entries(scope, kind, method, amount_minor);
 CREATE TABLE tree_nodes(level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL,
   PRIMARY KEY(level, idx)) WITHOUT ROWID;
 CREATE TABLE checkpoints(tree_size INTEGER PRIMARY KEY, note TEXT NOT NULL);

@@ -29,6 +29,7 @@ constexpr std::size_t kPageBytes = 4096;
 constexpr int kBusyTimeoutMs = 60000;
 constexpr const char* kLedgerMagic = "probity-ledger";
 constexpr int kStoreSchemaVersion = 1;
+constexpr std::int64_t kAppendOnlyTriggers = 9;  // see kSchema in store.cc
 
 // One row of the entries table.
 struct StoredEntry {
@@ -44,6 +45,9 @@ struct EntryIndex {
   std::string kind;
   std::string subject;  // empty if none
   std::string scope;    // empty if none
+  std::string method;   // donations: payment method; empty otherwise
+  std::int64_t amount_minor = 0;  // donations and refunds; 0 otherwise
+  bool operator==(const EntryIndex&) const = default;
 };
 
 class Store : public NodeReader {
@@ -76,6 +80,11 @@ class Store : public NodeReader {
   [[nodiscard]] Status ScanEntries(std::int64_t from, std::int64_t to,
                                    const std::function<Status(const StoredEntry&,
                                                               const EntryIndex&)>& fn);
+
+  // Sum of amount_minor over entries of `kind` in `scope` (and `method` unless
+  // empty), from the covering index: no entry is decoded.
+  Result<std::int64_t> SumAmountMinor(const std::string& scope, const std::string& kind,
+                                      const std::string& method);
 
   [[nodiscard]] Status InsertTreeNodes(const std::vector<TreeNode>& nodes);
   Result<Hash> PerfectNode(int level, std::uint64_t index) const override;

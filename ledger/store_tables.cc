@@ -30,11 +30,12 @@ Result<StoredEntry> ReadEntryRow(const Stmt& stmt) {
 }
 
 EntryIndex ReadIndexColumns(const Stmt& stmt) {
-  return EntryIndex{stmt.ColumnText(4), stmt.ColumnText(5), stmt.ColumnText(6)};
+  return EntryIndex{stmt.ColumnText(4), stmt.ColumnText(5), stmt.ColumnText(6),
+                    stmt.ColumnText(7), stmt.ColumnInt64(8)};
 }
 
 constexpr const char* kSelectEntry =
-    "SELECT seq, body, sig, leaf_hash, kind, subject, scope FROM entries ";
+    "SELECT seq, body, sig, leaf_hash, kind, subject, scope, method, amount_minor FROM entries ";
 
 }  // namespace
 
@@ -45,12 +46,14 @@ Result<std::int64_t> Store::EntryCount() {
 
 Status Store::InsertEntry(const StoredEntry& entry, const EntryIndex& index) {
   PROBITY_ASSIGN_OR_RETURN(
-      Stmt stmt, db_->Prepare("INSERT INTO entries(seq, body, sig, leaf_hash, kind, subject, scope) "
-                              "VALUES(?, ?, ?, ?, ?, ?, ?)"));
+      Stmt stmt, db_->Prepare("INSERT INTO entries(seq, body, sig, leaf_hash, kind, subject, scope, "
+                              "method, amount_minor) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   stmt.Bind(1, entry.seq).BindBlob(2, AsBytes(entry.body)).BindBlob(3, entry.sig);
   stmt.BindBlob(4, entry.leaf_hash).Bind(5, index.kind);
   if (index.subject.empty()) stmt.BindNull(6); else stmt.Bind(6, index.subject);
   if (index.scope.empty()) stmt.BindNull(7); else stmt.Bind(7, index.scope);
+  if (index.method.empty()) stmt.BindNull(8); else stmt.Bind(8, index.method);
+  stmt.Bind(9, index.amount_minor);
   return stmt.Run();
 }
 
@@ -106,6 +109,19 @@ Status Store::ScanEntries(std::int64_t from, std::int64_t to,
     PROBITY_ASSIGN_OR_RETURN(StoredEntry e, ReadEntryRow(stmt));
     PROBITY_RETURN_IF_ERROR(fn(e, ReadIndexColumns(stmt)));
   }
+}
+
+Result<std::int64_t> Store::SumAmountMinor(const std::string& scope, const std::string& kind,
+                                           const std::string& method) {
+  // Two shapes of the query so that both use the (scope, kind, method, amount) index.
+  std::string sql = "SELECT coalesce(sum(amount_minor), 0) FROM entries WHERE scope = ? AND kind = ?";
+  if (!method.empty()) sql += " AND method = ?";
+  PROBITY_ASSIGN_OR_RETURN(Stmt stmt, db_->Prepare(sql));
+  stmt.Bind(1, scope).Bind(2, kind);
+  if (!method.empty()) stmt.Bind(3, method);
+  PROBITY_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  PROBITY_ASSERT(row);
+  return stmt.ColumnInt64(0);
 }
 
 Status Store::InsertTreeNodes(const std::vector<TreeNode>& nodes) {

@@ -6,6 +6,7 @@
 
 #include "ledger/encoding.h"
 #include "ledger/replay.h"
+#include "ledger/vault.h"
 
 namespace probity {
 namespace {
@@ -49,7 +50,7 @@ std::int64_t FirstBadSignature(const std::vector<PendingSig>& sigs) {
 
 class Verifier {
  public:
-  explicit Verifier(Ledger& ledger) : ledger_(ledger) {}
+  Verifier(Ledger& ledger, const VerifyOptions& options) : ledger_(ledger), options_(options) {}
   Result<VerifyReport> Run();
 
  private:
@@ -57,8 +58,12 @@ class Verifier {
   Status CheckChunk(std::int64_t from, std::int64_t to);
   Status CheckTreeNodes();
   Status CheckCheckpoints();
+  Status CheckEarlierCheckpoints();
+  Status CheckStoreShape();
+  Status CheckPersonalData(const Json& entry);
 
   Ledger& ledger_;
+  const VerifyOptions& options_;
   Replay replay_;
   MemoryTree tree_;
   Hash prev_ = Hash{};
@@ -92,9 +97,11 @@ Status Verifier::CheckEntry(const StoredEntry& e, const EntryIndex& index) {
   const Hash leaf = LeafHash(AsBytes(e.body));
   if (leaf != e.leaf_hash) return Fail(&failure_, seq, "stored leaf hash does not match");
   const EntryIndex want = IndexOf(entry);
-  if (want.kind != index.kind || want.subject != index.subject || want.scope != index.scope) {
-    return Fail(&failure_, seq, "index columns (kind, subject, scope) disagree with the entry");
+  if (!(want == index)) {
+    return Fail(&failure_, seq, "index columns (kind, subject, scope, method, amount) disagree "
+                                "with the entry");
   }
+  if (entry["kind"] == "donor_added") PROBITY_RETURN_IF_ERROR(CheckPersonalData(entry));
   Result<PublicKey> key = replay_.Apply(entry);
   if (!key.ok()) return Fail(&failure_, seq, key.status().message());
   pending_.push_back(PendingSig{seq, key.value(), e.body, e.sig});
@@ -115,7 +122,10 @@ Status Verifier::CheckChunk(std::int64_t from, std::int64_t to) {
     return Fail(&failure_, pending_[static_cast<std::size_t>(bad)].seq,
                 "signature does not verify");
   }
-  if (!scan.ok() && !scan.IsVerificationFailed()) return scan;
+  if (scan.IsCorruption() && failure_.status.ok()) {
+    // A row that cannot even be read (wrong-size signature or hash) is a bad entry too.
+    return Fail(&failure_, expected_seq_, scan.message());
+  }
   return scan;
 }
 
@@ -134,8 +144,8 @@ Status CheckCheckpointSignature(const ParsedNote& note, const SignerSet& signers
 
 }  // namespace
 
-Result<VerifyReport> VerifyLedger(Ledger& ledger) {
-  Verifier v(ledger);
+Result<VerifyReport> VerifyLedger(Ledger& ledger, const VerifyOptions& options) {
+  Verifier v(ledger, options);
   return v.Run();
 }
 
@@ -150,8 +160,10 @@ Result<VerifyReport> Verifier::Run() {
     (void)Fail(&failure_, expected_seq_, "missing");
   }
   if (failure_.status.ok()) {
-    Status st = CheckTreeNodes();
+    Status st = CheckStoreShape();
+    if (st.ok()) st = CheckTreeNodes();
     if (st.ok()) st = CheckCheckpoints();
+    if (st.ok()) st = CheckEarlierCheckpoints();
     if (!st.ok() && !st.IsVerificationFailed()) return st;
   }
   report_.entries = expected_seq_;
@@ -209,6 +221,67 @@ Status Verifier::CheckCheckpoints() {
   report_.checkpoints = static_cast<std::int64_t>(rows.size());
   if (rows.empty() || rows.back().first != n) {
     return Fail(&failure_, -1, "the latest checkpoint does not cover every entry");
+  }
+  return Status::OK();
+}
+
+// Rows outside the dense range 0..n-1 and dropped triggers are signs that
+// someone worked on the file behind the program's back.
+Status Verifier::CheckStoreShape() {
+  Db& db = ledger_.store().db();
+  PROBITY_ASSIGN_OR_RETURN(std::int64_t rows, QueryInt64(db, "SELECT count(*) FROM entries"));
+  if (rows != expected_seq_) {
+    return Fail(&failure_, -1, "the entries table has " + std::to_string(rows) +
+                                   " rows, but entries run from 0 to " +
+                                   std::to_string(expected_seq_ - 1));
+  }
+  PROBITY_ASSIGN_OR_RETURN(std::int64_t triggers,
+                           QueryInt64(db, "SELECT count(*) FROM sqlite_master WHERE type = "
+                                          "'trigger' AND sql LIKE '%RAISE(ABORT%'"));
+  if (triggers != kAppendOnlyTriggers) {
+    return Fail(&failure_, -1, "the append-only triggers were removed or changed (" +
+                                   std::to_string(triggers) + " of " +
+                                   std::to_string(kAppendOnlyTriggers) + " present)");
+  }
+  PROBITY_ASSIGN_OR_RETURN(std::int64_t meta, QueryInt64(db, "SELECT count(*) FROM meta"));
+  if (meta != 2) return Fail(&failure_, -1, "unexpected rows in the meta table");
+  return Status::OK();
+}
+
+// A sealed identity must open under the subject's vault key, if that key
+// still exists (after erasure it is gone, and the box is unreadable by design).
+Status Verifier::CheckPersonalData(const Json& entry) {
+  const std::string subject = entry["subject"].get<std::string>();
+  Result<SecretBytes> key = ledger_.store().GetSubjectKey(subject);
+  if (!key.ok()) return key.status().IsNotFound() ? Status::OK() : key.status();
+  Result<DonorPii> pii = OpenPii(key.value(), subject, entry["pii"].get<std::string>());
+  if (!pii.ok()) {
+    return Fail(&failure_, expected_seq_, "personal data does not open under the vault key of " +
+                                              subject + ": " + pii.status().message());
+  }
+  return Status::OK();
+}
+
+Status Verifier::CheckEarlierCheckpoints() {
+  for (const std::string& text : options_.earlier_checkpoints) {
+    Result<ParsedNote> note = ParseNote(text);
+    if (!note.ok()) return Fail(&failure_, -1, "earlier checkpoint: " + note.status().message());
+    Result<Checkpoint> cp = ParseCheckpointBody(note->body);
+    if (!cp.ok()) return Fail(&failure_, -1, "earlier checkpoint: " + cp.status().message());
+    const std::string where = "earlier checkpoint at tree size " + std::to_string(cp->tree_size);
+    if (cp->origin != ledger_.origin()) {
+      return Fail(&failure_, -1, where + " is for origin " + cp->origin + ", not " +
+                                     ledger_.origin());
+    }
+    const auto size = static_cast<std::int64_t>(cp->tree_size);
+    Status sig = CheckCheckpointSignature(note.value(), replay_.signers(), size);
+    if (!sig.ok()) return Fail(&failure_, -1, where + ": " + sig.message());
+    Result<Hash> root = size <= expected_seq_ ? TreeRoot(tree_, cp->tree_size)
+                                               : Result<Hash>(Status::NotFound("beyond"));
+    if (!root.ok() || root.value() != cp->root_hash) {
+      return Fail(&failure_, -1, where + ": this ledger does not extend it (history was "
+                                         "rewritten or cut short since it was published)");
+    }
   }
   return Status::OK();
 }

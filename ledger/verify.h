@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "ledger/ledger.h"
 
@@ -26,9 +27,16 @@ struct VerifyReport {
   Status failure;
 };
 
+struct VerifyOptions {
+  // Checkpoint notes published earlier (filed with an authority, kept by an
+  // auditor): the ledger must extend each of them. This is what catches a
+  // ledger cut short or rolled back by someone holding its passphrase.
+  std::vector<std::string> earlier_checkpoints;
+};
+
 // Returns a report; a failed check is in report.failure (VerificationFailed),
 // an I/O or database error is returned as the Result's status.
-Result<VerifyReport> VerifyLedger(Ledger& ledger);
+Result<VerifyReport> VerifyLedger(Ledger& ledger, const VerifyOptions& options = {});
 
 }  // namespace probity
 

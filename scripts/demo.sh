@@ -23,6 +23,9 @@ step key new --name treasurer --out treasurer.key
 "$probity" key new --name treasurer --out treasurer.key
 step init --origin example.org/fr-pres-2027
 "$probity" init --origin example.org/fr-pres-2027
+step scope add fr-pres-2027 --pack fr-candidate-2027-presidential --param spending_ceiling=16851000
+"$probity" scope add fr-pres-2027 --pack fr-candidate-2027-presidential \
+  --param spending_ceiling=16851000.00
 step donor add --name "Jeanne Martin" ...
 jeanne=$("$probity" donor add --name "Jeanne Martin" --type person --nationality FR \
   --residence FR --address "12 rue des Lilas, 69003 Lyon" --email jeanne@example.org)
@@ -34,10 +37,18 @@ echo "$paul"
 step donation add --donor "$jeanne" --amount 150.00 --currency EUR --method cheque ...
 "$probity" donation add --donor "$jeanne" --amount 150.00 --currency EUR --method cheque \
   --date 2026-11-02 --scope fr-pres-2027
-step donation add --donor "$paul" --amount 1200 --currency EUR --method transfer ...
-gift=$("$probity" donation add --donor "$paul" --amount 1200 --currency EUR --method transfer \
+step donation add --donor "$paul" --amount 4500 --currency EUR --method transfer ...
+gift=$("$probity" donation add --donor "$paul" --amount 4500 --currency EUR --method transfer \
   --date 2026-11-05 --scope fr-pres-2027)
 echo "$gift"
+step donation add --donor "$paul" --amount 300.00 ...   "# over the 4,600 EUR cap: refused, exit 3"
+status=0
+"$probity" donation add --donor "$paul" --amount 300.00 --currency EUR --method cheque \
+  --date 2027-01-10 --scope fr-pres-2027 || status=$?
+echo "exit code $status (3: refused by a policy rule; nothing was written)" >&2
+step check --donor "$paul" --amount 100.00 ...   "# the same decision, without writing"
+"$probity" check --donor "$paul" --amount 100.00 --currency EUR --method cheque \
+  --date 2027-01-10 --scope fr-pres-2027
 step refund --donation "$gift" --amount 200.00 --currency EUR ...
 "$probity" refund --donation "$gift" --amount 200.00 --currency EUR --date 2026-11-06 \
   --reason "donor asked"
@@ -48,6 +59,8 @@ step donation list
 "$probity" donation list
 step log
 "$probity" log
+step obligations
+"$probity" obligations
 step checkpoint
 "$probity" checkpoint
 step verify

@@ -14,16 +14,32 @@ class VerifyTest : public LedgerTest {
     LedgerTest::SetUp();
     subject_ = AddPerson("Jeanne Martin");  // seq 1
     for (int i = 0; i < 6; ++i) Give(subject_, "150.00");  // seq 2..7
-    ASSERT_TRUE(ledger_->store().db().Exec(
-        "DROP TRIGGER entries_no_update; DROP TRIGGER entries_no_delete;"
-        "DROP TRIGGER checkpoints_no_delete; DROP TRIGGER tree_nodes_no_update;").ok());
   }
+  // What someone holding the database key does first.
+  void DropTriggers() {
+    if (saved_triggers_.empty()) {
+      auto stmt = ledger_->store().db().Prepare(
+          "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").value();
+      while (stmt.Step().value()) saved_triggers_.emplace_back(stmt.ColumnText(0), stmt.ColumnText(1));
+    }
+    for (const auto& [name, sql] : saved_triggers_) {
+      ASSERT_TRUE(ledger_->store().db().Exec("DROP TRIGGER IF EXISTS " + name).ok());
+    }
+  }
+  // ... and, to cover their tracks, last.
+  void RestoreTriggers() {
+    for (const auto& [name, sql] : saved_triggers_) {
+      ASSERT_TRUE(ledger_->store().db().Exec(sql).ok()) << sql;
+    }
+  }
+  std::vector<std::pair<std::string, std::string>> saved_triggers_;
   VerifyReport Verify() {
     Result<VerifyReport> r = VerifyLedger(*ledger_);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
     return r.ok() ? r.value() : VerifyReport{};
   }
   void Exec(const std::string& sql) {
+    DropTriggers();
     Status st = ledger_->store().db().Exec(sql);
     ASSERT_TRUE(st.ok()) << st.ToString();
   }
@@ -59,7 +75,7 @@ TEST_F(VerifyTest, RewrittenBodyWithRecomputedLeafFailsItsSignature) {
   body.replace(body.find("15000"), 5, "95000");
   Hash leaf = LeafHash(AsBytes(body));
   Exec("UPDATE entries SET body = x'" + HexEncode(AsBytes(body)) + "', leaf_hash = x'" +
-       HexEncode(leaf) + "' WHERE seq = 7");
+       HexEncode(leaf) + "', amount_minor = 95000 WHERE seq = 7");
   ExpectFailsAt(7, "signature");
 }
 
@@ -93,6 +109,7 @@ TEST_F(VerifyTest, IndexColumnsMustAgree) {
 
 TEST_F(VerifyTest, TamperedTreeNodeIsFound) {
   Exec("UPDATE tree_nodes SET hash = zeroblob(32) WHERE level = 1 AND idx = 0");
+  RestoreTriggers();
   VerifyReport r = Verify();
   EXPECT_FALSE(r.failure.ok());
   EXPECT_NE(r.failure.message().find("tree"), std::string::npos) << r.failure.message();
@@ -104,6 +121,7 @@ TEST_F(VerifyTest, ForgedCheckpointIsFound) {
   std::string forged = SignNote(FormatCheckpointBody(cp), mallory.name, mallory.key);
   Exec("DELETE FROM checkpoints WHERE tree_size = 8");
   ASSERT_TRUE(ledger_->store().InsertCheckpoint(8, forged).ok());
+  RestoreTriggers();
   VerifyReport r = Verify();
   EXPECT_FALSE(r.failure.ok());
   EXPECT_NE(r.failure.message().find("checkpoint at tree size 8"), std::string::npos);
@@ -111,9 +129,65 @@ TEST_F(VerifyTest, ForgedCheckpointIsFound) {
 
 TEST_F(VerifyTest, MissingLatestCheckpointIsFound) {
   Exec("DELETE FROM checkpoints WHERE tree_size = 8");
+  RestoreTriggers();
   VerifyReport r = Verify();
   EXPECT_FALSE(r.failure.ok());
   EXPECT_NE(r.failure.message().find("latest checkpoint"), std::string::npos);
+}
+
+TEST_F(VerifyTest, DroppedTriggersAreFound) {
+  DropTriggers();
+  VerifyReport r = Verify();
+  EXPECT_FALSE(r.failure.ok());
+  EXPECT_NE(r.failure.message().find("triggers"), std::string::npos) << r.failure.message();
+}
+
+TEST_F(VerifyTest, ExtraRowOutsideTheSequenceIsFound) {
+  StoredEntry e = ledger_->store().GetEntry(3).value();
+  e.seq = -1;
+  ASSERT_TRUE(ledger_->store().InsertEntry(e, EntryIndex{"donation", subject_, "fr-pres-2027",
+                                                         "cheque", 15000}).ok());
+  VerifyReport r = Verify();
+  EXPECT_FALSE(r.failure.ok());
+  EXPECT_NE(r.failure.message().find("rows"), std::string::npos) << r.failure.message();
+}
+
+TEST_F(VerifyTest, SwappedPersonalDataIsFound) {
+  std::string other = AddPerson("Paul Durand");  // seq 8
+  Give(other, "1");
+  // Move Paul's box into Jeanne's entry: it cannot open under Jeanne's key and AD.
+  Json paul = DecodeEntry(ledger_->store().GetEntry(8).value().body).value();
+  StoredEntry e = ledger_->store().GetEntry(1).value();
+  Json jeanne = DecodeEntry(e.body).value();
+  jeanne["pii"] = paul["pii"];
+  std::string body = Canonicalize(jeanne).value();
+  Exec("UPDATE entries SET body = x'" + HexEncode(AsBytes(body)) + "', leaf_hash = x'" +
+       HexEncode(LeafHash(AsBytes(body))) + "' WHERE seq = 1");
+  ExpectFailsAt(1, "personal data");
+}
+
+TEST_F(VerifyTest, EarlierCheckpointMustBeExtended) {
+  const std::string published = ledger_->LatestCheckpoint().value();  // size 8
+  Give(subject_, "1");
+  VerifyOptions options{{published}};
+  EXPECT_TRUE(VerifyLedger(*ledger_, options).value().failure.ok());
+  // Cut the ledger back to 5 entries, as someone with the passphrase could,
+  // leaving a file that is consistent in itself.
+  Exec("DELETE FROM entries WHERE seq >= 5; DELETE FROM checkpoints WHERE tree_size > 5;"
+       "DELETE FROM tree_nodes;");
+  MemoryTree tree;
+  for (std::int64_t seq = 0; seq < 5; ++seq) {
+    Hash leaf = ledger_->store().GetEntry(seq).value().leaf_hash;
+    auto nodes = NodesCompletedBy(tree, static_cast<std::uint64_t>(seq), leaf).value();
+    ASSERT_TRUE(ledger_->store().InsertTreeNodes(nodes).ok());
+    tree.Append(leaf);
+  }
+  RestoreTriggers();
+  EXPECT_TRUE(VerifyLedger(*ledger_).value().failure.ok());
+  VerifyReport cut = VerifyLedger(*ledger_, options).value();
+  EXPECT_FALSE(cut.failure.ok());
+  EXPECT_NE(cut.failure.message().find("does not extend"), std::string::npos)
+      << cut.failure.message();
 }
 
 TEST_F(VerifyTest, EntryByAnUnauthorisedKeyIsFound) {

@@ -1,0 +1,132 @@
+#include "policies/donations.h"
+
+#include <map>
+
+#include "ledger/records.h"
+#include "ledger/vault.h"
+#include "policies/scopes.h"
+
+namespace probity {
+namespace {
+
+Result<Json> ReadEntryAt(Store& store, std::int64_t seq) {
+  PROBITY_ASSIGN_OR_RETURN(StoredEntry stored, store.GetEntry(seq));
+  return DecodeEntry(stored.body);
+}
+
+// Type in clear from donor_added; nationality, residence, employer and
+// occupation from the sealed personal data (the policy needs them).
+Result<DonorFacts> LoadDonorFacts(Store& store, const std::string& subject) {
+  PROBITY_RETURN_IF_ERROR(RequireDonorExists(store, subject));
+  PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> seqs, store.FindEntries("donor_added", subject));
+  PROBITY_ASSIGN_OR_RETURN(Json e, ReadEntryAt(store, seqs.front()));
+  DonorFacts d;
+  d.subject = subject;
+  d.donor_type = e["donor_type"].get<std::string>();
+  Result<SecretBytes> key = store.GetSubjectKey(subject);
+  if (!key.ok()) {
+    if (!key.status().IsNotFound()) return key.status();
+    d.identity_erased = true;
+    return d;
+  }
+  PROBITY_ASSIGN_OR_RETURN(DonorPii pii, OpenPii(key.value(), subject, e["pii"].get<std::string>()));
+  d.nationality = pii.nationality;
+  d.residence = pii.residence;
+  d.has_employer_and_occupation = !pii.employer.empty() && !pii.occupation.empty();
+  return d;
+}
+
+// The donor's earlier gifts in this scope, net of refunds, and the scope's
+// totals per method for the rules that need them. Reads only this donor's
+// entries (indexed by subject) and sums from the scope index: the cost does
+// not grow with the size of the ledger.
+Result<History> LoadHistory(Store& store, const std::string& subject, const BoundScope& scope) {
+  History h;
+  for (const Rule& rule : scope.pack.rules) {
+    if (rule.type != RuleType::kMethodTotal || h.scope_method_minor.count(rule.method)) continue;
+    PROBITY_ASSIGN_OR_RETURN(h.scope_method_minor[rule.method],
+                             store.SumAmountMinor(scope.info.id, "donation", rule.method));
+  }
+  if (subject.empty()) return h;
+  PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> seqs, store.FindEntries("", subject));
+  std::map<std::int64_t, PastGift> gifts;
+  for (std::int64_t seq : seqs) {
+    PROBITY_ASSIGN_OR_RETURN(Json e, ReadEntryAt(store, seq));
+    if (e["kind"] == "donation" && e["scope"] == scope.info.id) {
+      PastGift& g = gifts[seq];
+      g.net_minor = e["amount_minor"].get<std::int64_t>();
+      PROBITY_ASSIGN_OR_RETURN(g.date, ParseDate(e["date"].get<std::string>()));
+      g.election = e.value("election", "");
+      g.nature = e.value("nature", "gift");
+    } else if (e["kind"] == "refund") {
+      auto it = gifts.find(e["donation_seq"].get<std::int64_t>());
+      if (it != gifts.end()) it->second.net_minor -= e["amount_minor"].get<std::int64_t>();
+    }
+  }
+  for (auto& [seq, g] : gifts) h.donor_gifts.push_back(g);
+  return h;
+}
+
+Status CheckRequest(const DonationRequest& r) {
+  if (r.anonymous != r.subject.empty()) {
+    return Status::InvalidArgument("give --donor ID, or --anonymous for an unidentified gift");
+  }
+  if (!r.anonymous) PROBITY_RETURN_IF_ERROR(ValidateSubjectId(r.subject).WithContext("--donor"));
+  PROBITY_RETURN_IF_ERROR(LookupCurrency(r.currency).status());
+  if (r.amount_minor <= 0) return Status::InvalidArgument("the amount must be positive");
+  PROBITY_RETURN_IF_ERROR(ValidateMethod(r.method));
+  return ValidateScopeId(r.scope).WithContext("--scope");
+}
+
+Result<Decision> DecideRequest(Store& store, const DonationRequest& r) {
+  PROBITY_RETURN_IF_ERROR(CheckRequest(r));
+  PROBITY_ASSIGN_OR_RETURN(BoundScope scope, LoadScope(store, r.scope));
+  DonorFacts donor;
+  donor.anonymous = r.anonymous;
+  if (!r.anonymous) {
+    PROBITY_ASSIGN_OR_RETURN(donor, LoadDonorFacts(store, r.subject));
+  }
+  PROBITY_ASSIGN_OR_RETURN(History history, LoadHistory(store, r.subject, scope));
+  GiftFacts gift{r.amount_minor, r.currency, r.method, r.date, r.election, r.nature};
+  return Decide(scope.pack, scope.info, donor, gift, history);
+}
+
+EntryDraft DonationDraft(const DonationRequest& r, const Decision& d) {
+  EntryDraft draft{"donation", Json::object()};
+  if (r.anonymous) draft.fields["anonymous"] = true;
+  else draft.fields["subject"] = r.subject;
+  draft.fields["amount_minor"] = r.amount_minor;
+  draft.fields["currency"] = r.currency;
+  draft.fields["method"] = r.method;
+  draft.fields["date"] = FormatDate(r.date);
+  draft.fields["scope"] = r.scope;
+  if (!r.election.empty()) draft.fields["election"] = r.election;
+  if (r.nature != "gift") draft.fields["nature"] = r.nature;
+  Json obligations = Json::array();
+  for (const Obligation& o : d.obligations) {
+    obligations.push_back({{"rule", o.rule_id}, {"due", FormatDate(o.due)}, {"action", o.action}});
+  }
+  if (!obligations.empty()) draft.fields["obligations"] = obligations;
+  if (!d.flags.empty()) draft.fields["flags"] = d.flags;
+  return draft;
+}
+
+}  // namespace
+
+Result<Recorded> RecordDonation(Ledger& ledger, const NamedKey& key, const DonationRequest& r) {
+  Recorded out;
+  Result<std::vector<std::int64_t>> seqs = ledger.Append(key, [&](AppendBatch& batch) -> Status {
+    PROBITY_ASSIGN_OR_RETURN(out.decision, DecideRequest(batch.store(), r));
+    if (!out.decision.accepted) return Status::PolicyViolation(out.decision.message);
+    PROBITY_ASSIGN_OR_RETURN(out.seq, batch.Add(DonationDraft(r, out.decision)));
+    return Status::OK();
+  });
+  if (!seqs.ok()) return seqs.status();
+  return out;
+}
+
+Result<Decision> CheckDonation(Ledger& ledger, const DonationRequest& r) {
+  return DecideRequest(ledger.store(), r);
+}
+
+}  // namespace probity

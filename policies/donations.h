@@ -1,0 +1,58 @@
+// The treasurer's write path for gifts: every donation is decided by the
+// scope's policy pack inside the same write transaction that records it, so
+// two processes cannot both slip under a cap. A refusal writes nothing.
+#ifndef PROBITY_POLICIES_DONATIONS_H_
+#define PROBITY_POLICIES_DONATIONS_H_
+
+#include <string>
+#include <vector>
+
+#include "ledger/ledger.h"
+#include "policies/engine.h"
+
+namespace probity {
+
+struct DonationRequest {
+  std::string subject;  // empty when anonymous
+  bool anonymous = false;
+  std::int64_t amount_minor = 0;  // positive
+  std::string currency;
+  std::string method;
+  Date date;
+  std::string scope;
+  std::string election;           // FEC election designation, when the pack needs one
+  std::string nature = "gift";    // or membership-fee
+};
+
+struct Recorded {
+  std::int64_t seq = -1;
+  Decision decision;
+};
+
+// Decides and, if accepted, records. PolicyViolation (with the decision's
+// message) when refused; nothing is written then.
+Result<Recorded> RecordDonation(Ledger& ledger, const NamedKey& key, const DonationRequest& r);
+// The same decision, without writing.
+Result<Decision> CheckDonation(Ledger& ledger, const DonationRequest& r);
+
+struct OpenObligation {
+  std::int64_t donation_seq = 0;
+  std::string subject;
+  std::string scope;
+  std::string rule_id;
+  std::string action;
+  Date due;
+  bool overdue = false;
+};
+// Obligations of accepted donations not yet resolved: by a refund that brings
+// the gift back within the law (refund of the excess, or the whole gift for an
+// ineligible donor) or an obligation_resolved entry. Overdue ones first.
+Result<std::vector<OpenObligation>> ListObligations(Ledger& ledger, const Date& today);
+// Records how an obligation was met (redesignated, reattributed, details received).
+Result<std::int64_t> ResolveObligation(Ledger& ledger, const NamedKey& key,
+                                       std::int64_t donation_seq, const std::string& rule_id,
+                                       const std::string& how, const Date& date);
+
+}  // namespace probity
+
+#endif  // PROBITY_POLICIES_DONATIONS_H_

@@ -1,0 +1,82 @@
+// The decision engine: given a pack, a scope, the donor, the gift and the
+// donor's history in that scope, decides accept / accept with obligations /
+// refuse, quoting the legal source of every rule that fired. A pure function:
+// the same inputs give the same decision, so an auditor can re-run it.
+#ifndef PROBITY_POLICIES_ENGINE_H_
+#define PROBITY_POLICIES_ENGINE_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "policies/pack.h"
+
+namespace probity {
+
+struct ScopeInfo {
+  std::string id;
+  std::string pack_id;
+  Date valid_from;
+  Date valid_until;
+  std::map<std::string, std::int64_t> params_minor;  // e.g. spending_ceiling
+};
+
+struct DonorFacts {
+  bool anonymous = false;
+  std::string subject;     // empty when anonymous
+  std::string donor_type;  // person, legal-person, ...
+  std::string nationality;
+  std::string residence;
+  bool has_employer_and_occupation = false;
+  bool identity_erased = false;
+};
+
+struct GiftFacts {
+  std::int64_t amount_minor = 0;
+  std::string currency;
+  std::string method;
+  Date date;
+  std::string election;  // e.g. P2026; empty if none
+  std::string nature = "gift";  // or membership-fee
+};
+
+// One earlier gift of the same donor in the same scope, net of its refunds.
+struct PastGift {
+  std::int64_t net_minor = 0;
+  Date date;
+  std::string election;
+  std::string nature = "gift";
+};
+
+struct History {
+  std::vector<PastGift> donor_gifts;                     // this donor, this scope
+  std::map<std::string, std::int64_t> scope_method_minor;  // gross per method, whole scope
+};
+
+struct Obligation {
+  std::string rule_id;
+  std::string action;
+  Date due;
+  std::string source;
+};
+
+struct Decision {
+  bool accepted = false;
+  std::string rule_id;    // the refusing rule
+  std::string source;     // its legal source
+  std::string message;    // full sentence for the treasurer, quoting the source
+  std::optional<std::int64_t> max_acceptable_minor;
+  std::vector<Obligation> obligations;
+  std::vector<std::string> flags;  // ids of informational rules that fired
+  std::vector<std::string> notes;  // messages for accepted gifts
+};
+
+// InvalidArgument for a gift that does not fit the scope at all (currency,
+// missing or unexpected election designation); otherwise a Decision.
+Result<Decision> Decide(const Pack& pack, const ScopeInfo& scope, const DonorFacts& donor,
+                        const GiftFacts& gift, const History& history);
+
+}  // namespace probity
+
+#endif  // PROBITY_POLICIES_ENGINE_H_
