@@ -229,12 +229,17 @@ Status CheckObligations(const Json& value) {
   }
   static const std::vector<FieldSpec> fields = {{"rule", Field::kScope, true},
                                                 {"due", Field::kDate, true},
-                                                {"action", Field::kText, true}};
+                                                {"action", Field::kText, true},
+                                                {"cure_minor", Field::kAmount, false}};
   for (const Json& o : value) {
-    if (!o.is_object() || o.size() != fields.size()) {
-      return Status::InvalidArgument("an obligation is {rule, due, action}");
-    }
+    if (!o.is_object()) return Status::InvalidArgument("an obligation is an object");
     PROBITY_RETURN_IF_ERROR(CheckFields(o, fields));
+    for (const auto& item : o.items()) {
+      auto known = [&](const FieldSpec& f) { return item.key() == f.name; };
+      if (std::none_of(fields.begin(), fields.end(), known)) {
+        return Status::InvalidArgument("unknown obligation field \"" + item.key() + "\"");
+      }
+    }
   }
   return Status::OK();
 }

@@ -104,7 +104,9 @@ EntryDraft DonationDraft(const DonationRequest& r, const Decision& d) {
   if (r.nature != "gift") draft.fields["nature"] = r.nature;
   Json obligations = Json::array();
   for (const Obligation& o : d.obligations) {
-    obligations.push_back({{"rule", o.rule_id}, {"due", FormatDate(o.due)}, {"action", o.action}});
+    Json item = {{"rule", o.rule_id}, {"due", FormatDate(o.due)}, {"action", o.action}};
+    if (o.cure_minor > 0) item["cure_minor"] = o.cure_minor;
+    obligations.push_back(std::move(item));
   }
   if (!obligations.empty()) draft.fields["obligations"] = obligations;
   if (!d.flags.empty()) draft.fields["flags"] = d.flags;

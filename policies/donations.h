@@ -44,9 +44,10 @@ struct OpenObligation {
   Date due;
   bool overdue = false;
 };
-// Obligations of accepted donations not yet resolved: by a refund that brings
-// the gift back within the law (refund of the excess, or the whole gift for an
-// ineligible donor) or an obligation_resolved entry. Overdue ones first.
+// Obligations of accepted donations not yet resolved: by refunds reaching the
+// obligation's cure_minor (the excess over a cap, or the whole gift from a
+// donor who may not give) or by an obligation_resolved entry (redesignated,
+// reattributed, details received). Overdue ones first.
 Result<std::vector<OpenObligation>> ListObligations(Ledger& ledger, const Date& today);
 // Records how an obligation was met (redesignated, reattributed, details received).
 Result<std::int64_t> ResolveObligation(Ledger& ledger, const NamedKey& key,

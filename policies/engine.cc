@@ -36,12 +36,20 @@ void Refuse(Ctx& c, const Rule& rule, const std::string& why) {
 
 // A broken rule either refuses the gift or, where the law allows it to be
 // kept and cured, accepts it with an obligation due within the rule's deadline.
+bool Breach(Ctx& c, const Rule& rule, const std::string& why, std::int64_t cure_minor);
+
+// Most breaches are cured only by giving the whole gift back.
 bool Breach(Ctx& c, const Rule& rule, const std::string& why) {
+  return Breach(c, rule, why, c.gift.amount_minor);
+}
+
+bool Breach(Ctx& c, const Rule& rule, const std::string& why, std::int64_t cure_minor) {
   if (rule.on_breach == OnBreach::kRefuse) {
     Refuse(c, rule, why);
     return true;
   }
-  Obligation o{rule.id, rule.action, AddDays(c.gift.date, rule.deadline_days), rule.source};
+  Obligation o{rule.id, rule.action, AddDays(c.gift.date, rule.deadline_days), rule.source,
+               cure_minor};
   c.out.notes.push_back("accepted with an obligation: " + why + " (" + rule.source + "); " +
                         rule.action + " by " + FormatDate(o.due) + ".");
   c.out.obligations.push_back(std::move(o));
@@ -138,7 +146,8 @@ bool CheckCap(Ctx& c, const Rule& rule) {
   const bool refused =
       Breach(c, rule, "a gift of " + Amount(c.pack, c.gift.amount_minor) + " would bring " +
                           c.who() + " to " + Amount(c.pack, before + c.gift.amount_minor) + " " +
-                          WindowLabel(rule, c) + ", over the cap of " + Amount(c.pack, cap));
+                          WindowLabel(rule, c) + ", over the cap of " + Amount(c.pack, cap),
+             c.gift.amount_minor - *c.out.max_acceptable_minor);
   if (refused) {
     c.out.message += " At most " + Amount(c.pack, *c.out.max_acceptable_minor) +
                      " can be accepted.";
@@ -184,7 +193,8 @@ void ApplyInformational(Ctx& c, const Rule& rule) {
     if (!c.donor.has_employer_and_occupation) {
       (void)Breach(c, rule, c.who() + " passes " + Amount(c.pack, *rule.amount_minor) + " " +
                                 WindowLabel(rule, c) + " and must be itemised, but employer "
-                                "or occupation is missing");
+                                "or occupation is missing",
+                      0);
     }
   }
 }

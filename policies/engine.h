@@ -59,6 +59,10 @@ struct Obligation {
   std::string action;
   Date due;
   std::string source;
+  // What a refund must reach to cure it: the excess over a cap, or the whole
+  // gift from a donor who may not give. 0 when money does not cure it (best
+  // efforts to obtain missing details).
+  std::int64_t cure_minor = 0;
 };
 
 struct Decision {

@@ -47,9 +47,12 @@ Result<std::vector<OpenObligation>> ListObligations(Ledger& ledger, const Date& 
   for (std::int64_t seq : gifts) {
     PROBITY_ASSIGN_OR_RETURN(Json e, ReadEntryAt(store, seq));
     if (!e.contains("obligations")) continue;
-    if (res.refunded_minor[seq] >= e["amount_minor"].get<std::int64_t>()) continue;
+    const std::int64_t refunded = res.refunded_minor[seq];
     for (const Json& o : e["obligations"]) {
       if (res.resolved.count({seq, o["rule"].get<std::string>()})) continue;
+      // A refund of the excess (or of the whole gift) cures it.
+      const std::int64_t cure = o.value("cure_minor", std::int64_t{0});
+      if (cure > 0 && refunded >= cure) continue;
       OpenObligation ob{seq, e.value("subject", ""), e["scope"].get<std::string>(),
                         o["rule"].get<std::string>(), o["action"].get<std::string>(),
                         ParseDate(o["due"].get<std::string>()).value(), false};
