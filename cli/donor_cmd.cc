@@ -20,7 +20,10 @@ void PrintDonor(const DonorRecord& d) {
     PrintOut("identity     erased (the subject's key was destroyed)");
     return;
   }
-  for (const auto& item : PiiToJson(*d.pii).items()) {
+  // Named, not a temporary: items() refers to the object, which a range-for
+  // would destroy before the loop body runs.
+  const Json pii = PiiToJson(*d.pii);
+  for (const auto& item : pii.items()) {
     std::string label = item.key();
     label.resize(13, ' ');
     PrintOut(label + item.value().get<std::string>());

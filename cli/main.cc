@@ -77,6 +77,14 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // CLI11 reports "a subcommand is required" before it reports the word it
+    // did not know; name that word, as every error must.
+    if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr && !app.remaining().empty() &&
+        std::string(e.what()).find("ubcommand") != std::string::npos) {
+      std::cerr << "probity: unknown command \"" << app.remaining().front()
+                << "\"; see probity --help\n";
+      return kExitUsage;
+    }
     int code = app.exit(e);
     return code == 0 ? kExitOk : kExitUsage;
   }
