@@ -175,6 +175,28 @@ bool CheckMethodTotal(Ctx& c, const Rule& rule) {
                              " (" + Amount(c.pack, limit) + ")");
 }
 
+// The pack's de-minimis amount, if it has one.
+std::optional<std::int64_t> DeMinimisMinor(const Pack& pack) {
+  for (const Rule& r : pack.rules) {
+    if (r.type == RuleType::kDeMinimis) return r.amount_minor;
+  }
+  return std::nullopt;
+}
+
+// The donor's reportable total in the window with this gift. A payment at or
+// under the de-minimis amount is not a donation at all (PPERA s.52(2)(b)), so
+// it is neither added to the aggregate nor reportable itself: 0 for such a gift.
+std::int64_t ReportableTotal(const Rule& rule, const Ctx& c) {
+  const std::optional<std::int64_t> small = DeMinimisMinor(c.pack);
+  if (small.has_value() && c.gift.amount_minor <= *small) return 0;
+  std::int64_t total = c.gift.amount_minor;
+  for (const PastGift& p : c.history.donor_gifts) {
+    if (small.has_value() && p.net_minor <= *small) continue;
+    if (InWindow(rule, p, c.gift) && Counted(rule, p.nature)) total += p.net_minor;
+  }
+  return total;
+}
+
 // Rules that never refuse: they flag the gift (not a donation, itemise,
 // reportable) and may add an obligation (best efforts for missing details).
 void ApplyInformational(Ctx& c, const Rule& rule) {
@@ -185,7 +207,7 @@ void ApplyInformational(Ctx& c, const Rule& rule) {
                           Amount(c.pack, *rule.amount_minor) + " or less)");
   }
   if (c.donor.anonymous) return;
-  if (rule.type == RuleType::kReportingThreshold && after > *rule.amount_minor) {
+  if (rule.type == RuleType::kReportingThreshold && ReportableTotal(rule, c) > *rule.amount_minor) {
     c.out.flags.push_back(rule.id);
   }
   if (rule.type == RuleType::kItemisation && after > *rule.amount_minor) {

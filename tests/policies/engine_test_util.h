@@ -1,0 +1,84 @@
+// Shared helpers for the engine tests: the shipped packs, exact amounts and
+// dates from text, and donors, gifts and past gifts built in one line.
+#ifndef PROBITY_TESTS_POLICIES_ENGINE_TEST_UTIL_H_
+#define PROBITY_TESTS_POLICIES_ENGINE_TEST_UTIL_H_
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "ledger/assert.h"
+#include "policies/engine.h"
+
+namespace probity::testing {
+
+// A shipped pack, loaded once per test binary from the source tree.
+inline const Pack& ShippedPack(const std::string& id) {
+  static std::map<std::string, Pack> cache;
+  auto it = cache.find(id);
+  if (it != cache.end()) return it->second;
+  Result<Pack> pack =
+      LoadPackFile(std::string(PROBITY_SOURCE_DIR) + "/policies/packs/" + id + ".toml");
+  PROBITY_ASSERT(pack.ok());
+  return cache.emplace(id, std::move(pack).value()).first->second;
+}
+
+inline const Rule* FindRule(const Pack& pack, const std::string& id) {
+  for (const Rule& r : pack.rules) {
+    if (r.id == id) return &r;
+  }
+  return nullptr;
+}
+
+// "4600.00" -> 460000. Every shipped currency has two decimals.
+inline std::int64_t Minor(const char* text) {
+  Result<Money> m = ParseMoney(text, "EUR", Sign::kNonNegative);
+  PROBITY_ASSERT(m.ok());
+  return m.value().amount_minor_i64();
+}
+
+inline Date D(const char* text) {
+  Result<Date> d = ParseDate(text);
+  PROBITY_ASSERT(d.ok());
+  return d.value();
+}
+
+inline DonorFacts Person(const char* nationality, const char* residence, bool employer = true) {
+  DonorFacts d;
+  d.subject = "S-test";
+  d.donor_type = "person";
+  d.nationality = nationality;
+  d.residence = residence;
+  d.has_employer_and_occupation = employer;
+  return d;
+}
+
+// A donor that is not a natural person; nationality and residence are given
+// to show that they do not save an ineligible type.
+inline DonorFacts Typed(const char* donor_type, const char* country) {
+  DonorFacts d = Person(country, country);
+  d.donor_type = donor_type;
+  return d;
+}
+
+inline DonorFacts Anonymous() {
+  DonorFacts d;
+  d.anonymous = true;
+  return d;
+}
+
+inline GiftFacts Gift(const char* currency, const char* amount, const char* method,
+                      const char* date, const char* election = "", const char* nature = "gift") {
+  return GiftFacts{Minor(amount), currency, method, D(date), election, nature};
+}
+
+inline PastGift Past(const char* net, const char* date, const char* election = "",
+                     const char* nature = "gift") {
+  return PastGift{Minor(net), D(date), election, nature};
+}
+
+}  // namespace probity::testing
+
+#endif  // PROBITY_TESTS_POLICIES_ENGINE_TEST_UTIL_H_
