@@ -94,7 +94,12 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, bool create) {
   return std::unique_ptr<Db>(new Db(raw));
 }
 
-Db::~Db() { sqlite3_close_v2(db_); }
+Db::~Db() {
+  // Cached statements are finalized first, so the connection really closes
+  // here rather than lingering as a zombie until they go.
+  cache_.clear();
+  sqlite3_close_v2(db_);
+}
 
 Status Db::Exec(const std::string& sql) {
   char* err = nullptr;
@@ -110,6 +115,39 @@ Result<Stmt> Db::Prepare(std::string_view sql) {
   int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
   if (rc != SQLITE_OK) return Error("prepare");
   return Stmt(this, stmt);
+}
+
+Result<CachedStmt> Db::PrepareCached(std::string_view sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    PROBITY_ASSERT(cache_.size() < kCachedStmtsMax);
+    PROBITY_ASSIGN_OR_RETURN(Stmt stmt, Prepare(sql));
+    it = cache_.emplace(std::string(sql), CacheSlot{std::make_unique<Stmt>(std::move(stmt))}).first;
+  }
+  CacheSlot& slot = it->second;
+  if (slot.borrowed) {
+    // Re-entered while the cached one is stepping: a private statement, so
+    // neither caller resets the other's rows.
+    PROBITY_ASSIGN_OR_RETURN(Stmt stmt, Prepare(sql));
+    return CachedStmt(std::make_unique<Stmt>(std::move(stmt)));
+  }
+  slot.borrowed = true;
+  return CachedStmt(slot.stmt.get(), &slot.borrowed);
+}
+
+CachedStmt::CachedStmt(CachedStmt&& other) noexcept
+    : stmt_(other.stmt_), borrowed_(other.borrowed_), owned_(std::move(other.owned_)) {
+  other.stmt_ = nullptr;
+  other.borrowed_ = nullptr;
+}
+
+CachedStmt::~CachedStmt() {
+  if (stmt_ == nullptr) return;  // moved from
+  stmt_->Reset();                // ends its read transaction; see the class comment
+  if (borrowed_ != nullptr) {
+    PROBITY_ASSERT(*borrowed_);
+    *borrowed_ = false;
+  }
 }
 
 int Db::ErrorCode() const { return sqlite3_extended_errcode(db_) & 0xff; }

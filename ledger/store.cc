@@ -171,16 +171,18 @@ Status Store::Commit() { return db_->Exec("COMMIT;"); }
 void Store::Rollback() { (void)db_->Exec("ROLLBACK;"); }
 
 Status Store::PutMeta(const std::string& name, const std::string& value) {
-  PROBITY_ASSIGN_OR_RETURN(Stmt stmt, db_->Prepare("INSERT INTO meta(name, value) VALUES(?, ?)"));
-  return stmt.Bind(1, name).Bind(2, value).Run();
+  PROBITY_ASSIGN_OR_RETURN(CachedStmt stmt,
+                           db_->PrepareCached("INSERT INTO meta(name, value) VALUES(?, ?)"));
+  return stmt->Bind(1, name).Bind(2, value).Run();
 }
 
 Result<std::string> Store::GetMeta(const std::string& name) {
-  PROBITY_ASSIGN_OR_RETURN(Stmt stmt, db_->Prepare("SELECT value FROM meta WHERE name = ?"));
-  stmt.Bind(1, name);
-  PROBITY_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  PROBITY_ASSIGN_OR_RETURN(CachedStmt stmt,
+                           db_->PrepareCached("SELECT value FROM meta WHERE name = ?"));
+  stmt->Bind(1, name);
+  PROBITY_ASSIGN_OR_RETURN(bool row, stmt->Step());
   if (!row) return Status::NotFound("ledger metadata '" + name + "' is missing");
-  return stmt.ColumnText(0);
+  return stmt->ColumnText(0);
 }
 
 }  // namespace probity

@@ -6,8 +6,11 @@
 // UPDATE and DELETE through triggers. The subject vault (subject_keys) allows
 // DELETE only: that is erasure by crypto-shredding.
 //
-// A Store owns its connection. Not thread safe; two processes are serialised
-// by SQLite's write lock (BEGIN IMMEDIATE, with a busy timeout).
+// A Store owns its connection, and through it the prepared statements of its
+// queries (Db::PrepareCached): each is prepared on first use, reset when the
+// call that ran it returns (so no read transaction stays open between calls),
+// and finalized when the Store closes. Not thread safe; two processes are
+// serialised by SQLite's write lock (BEGIN IMMEDIATE, with a busy timeout).
 #ifndef PROBITY_LEDGER_STORE_H_
 #define PROBITY_LEDGER_STORE_H_
 

@@ -1,4 +1,9 @@
-// Row-level access to the ledger's tables (see store.h).
+// Row-level access to the ledger's tables (see store.h). Every query here is
+// a fixed SQL text run through the connection's statement cache
+// (Db::PrepareCached): appends and cap checks run these many times a second,
+// and preparing a statement costs more than running most of them. The
+// CachedStmt lease resets each statement when the function returns, so none
+// keeps a read transaction (and its WAL snapshot) open between calls.
 #include <cstring>
 
 #include "ledger/store.h"
@@ -24,7 +29,8 @@ Result<StoredEntry> ReadEntryRow(const Stmt& stmt) {
   e.seq = stmt.ColumnInt64(0);
   Bytes body = stmt.ColumnBlob(1);
   e.body.assign(body.begin(), body.end());
-  PROBITY_ASSIGN_OR_RETURN(e.sig, FixedBlob<kSignatureBytes>(stmt.ColumnBlob(2), "signature", e.seq));
+  PROBITY_ASSIGN_OR_RETURN(e.sig,
+                           FixedBlob<kSignatureBytes>(stmt.ColumnBlob(2), "signature", e.seq));
   PROBITY_ASSIGN_OR_RETURN(e.leaf_hash, FixedBlob<32>(stmt.ColumnBlob(3), "leaf hash", e.seq));
   return e;
 }
@@ -41,36 +47,42 @@ constexpr const char* kSelectEntry =
 
 Result<std::int64_t> Store::EntryCount() {
   // seq is dense from 0, so max + 1 is the count; verify checks density.
-  return QueryInt64(*db_, "SELECT coalesce(max(seq), -1) + 1 FROM entries");
+  PROBITY_ASSIGN_OR_RETURN(CachedStmt stmt,
+                           db_->PrepareCached("SELECT coalesce(max(seq), -1) + 1 FROM entries"));
+  PROBITY_ASSIGN_OR_RETURN(bool row, stmt->Step());
+  PROBITY_ASSERT(row);  // an aggregate always returns one row
+  return stmt->ColumnInt64(0);
 }
 
 Status Store::InsertEntry(const StoredEntry& entry, const EntryIndex& index) {
   PROBITY_ASSIGN_OR_RETURN(
-      Stmt stmt, db_->Prepare("INSERT INTO entries(seq, body, sig, leaf_hash, kind, subject, scope, "
-                              "method, amount_minor) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  stmt.Bind(1, entry.seq).BindBlob(2, AsBytes(entry.body)).BindBlob(3, entry.sig);
-  stmt.BindBlob(4, entry.leaf_hash).Bind(5, index.kind);
-  if (index.subject.empty()) stmt.BindNull(6); else stmt.Bind(6, index.subject);
-  if (index.scope.empty()) stmt.BindNull(7); else stmt.Bind(7, index.scope);
-  if (index.method.empty()) stmt.BindNull(8); else stmt.Bind(8, index.method);
-  stmt.Bind(9, index.amount_minor);
-  return stmt.Run();
+      CachedStmt stmt,
+      db_->PrepareCached("INSERT INTO entries(seq, body, sig, leaf_hash, kind, subject, scope, "
+                         "method, amount_minor) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  stmt->Bind(1, entry.seq).BindBlob(2, AsBytes(entry.body)).BindBlob(3, entry.sig);
+  stmt->BindBlob(4, entry.leaf_hash).Bind(5, index.kind);
+  if (index.subject.empty()) stmt->BindNull(6); else stmt->Bind(6, index.subject);
+  if (index.scope.empty()) stmt->BindNull(7); else stmt->Bind(7, index.scope);
+  if (index.method.empty()) stmt->BindNull(8); else stmt->Bind(8, index.method);
+  stmt->Bind(9, index.amount_minor);
+  return stmt->Run();
 }
 
 Result<StoredEntry> Store::GetEntry(std::int64_t seq) {
-  PROBITY_ASSIGN_OR_RETURN(Stmt stmt, db_->Prepare(std::string(kSelectEntry) + "WHERE seq = ?"));
-  stmt.Bind(1, seq);
-  PROBITY_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  static const std::string kSql = std::string(kSelectEntry) + "WHERE seq = ?";
+  PROBITY_ASSIGN_OR_RETURN(CachedStmt stmt, db_->PrepareCached(kSql));
+  stmt->Bind(1, seq);
+  PROBITY_ASSIGN_OR_RETURN(bool row, stmt->Step());
   if (!row) return Status::NotFound("there is no entry " + std::to_string(seq));
-  return ReadEntryRow(stmt);
+  return ReadEntryRow(*stmt);
 }
 
 Result<std::optional<StoredEntry>> Store::LastEntry() {
-  PROBITY_ASSIGN_OR_RETURN(Stmt stmt,
-                           db_->Prepare(std::string(kSelectEntry) + "ORDER BY seq DESC LIMIT 1"));
-  PROBITY_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  static const std::string kSql = std::string(kSelectEntry) + "ORDER BY seq DESC LIMIT 1";
+  PROBITY_ASSIGN_OR_RETURN(CachedStmt stmt, db_->PrepareCached(kSql));
+  PROBITY_ASSIGN_OR_RETURN(bool row, stmt->Step());
   if (!row) return std::optional<StoredEntry>();
-  PROBITY_ASSIGN_OR_RETURN(StoredEntry e, ReadEntryRow(stmt));
+  PROBITY_ASSIGN_OR_RETURN(StoredEntry e, ReadEntryRow(*stmt));
   return std::optional<StoredEntry>(std::move(e));
 }
 
@@ -86,120 +98,130 @@ Result<std::vector<std::int64_t>> Store::FindEntries(const std::string& kind,
       {"SELECT seq FROM entries WHERE kind = ?1 ORDER BY seq",
        "SELECT seq FROM entries WHERE subject = ?2 AND +kind = ?1 ORDER BY seq"}};
   const char* sql = kQueries[kind.empty() ? 0 : 1][subject.empty() ? 0 : 1];
-  PROBITY_ASSIGN_OR_RETURN(Stmt stmt, db_->Prepare(sql));
-  if (!kind.empty()) stmt.Bind(1, kind);
-  if (!subject.empty()) stmt.Bind(2, subject);
+  PROBITY_ASSIGN_OR_RETURN(CachedStmt stmt, db_->PrepareCached(sql));
+  if (!kind.empty()) stmt->Bind(1, kind);
+  if (!subject.empty()) stmt->Bind(2, subject);
   std::vector<std::int64_t> seqs;
   for (;;) {
-    PROBITY_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    PROBITY_ASSIGN_OR_RETURN(bool row, stmt->Step());
     if (!row) break;
-    seqs.push_back(stmt.ColumnInt64(0));
+    seqs.push_back(stmt->ColumnInt64(0));
   }
   return seqs;
 }
 
 Status Store::ScanEntries(std::int64_t from, std::int64_t to,
                           const std::function<Status(const StoredEntry&, const EntryIndex&)>& fn) {
-  PROBITY_ASSIGN_OR_RETURN(
-      Stmt stmt, db_->Prepare(std::string(kSelectEntry) + "WHERE seq >= ? AND seq < ? ORDER BY seq"));
-  stmt.Bind(1, from).Bind(2, to);
+  static const std::string kSql =
+      std::string(kSelectEntry) + "WHERE seq >= ? AND seq < ? ORDER BY seq";
+  PROBITY_ASSIGN_OR_RETURN(CachedStmt stmt, db_->PrepareCached(kSql));
+  stmt->Bind(1, from).Bind(2, to);
   for (;;) {
-    PROBITY_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    PROBITY_ASSIGN_OR_RETURN(bool row, stmt->Step());
     if (!row) return Status::OK();
-    PROBITY_ASSIGN_OR_RETURN(StoredEntry e, ReadEntryRow(stmt));
-    PROBITY_RETURN_IF_ERROR(fn(e, ReadIndexColumns(stmt)));
+    PROBITY_ASSIGN_OR_RETURN(StoredEntry e, ReadEntryRow(*stmt));
+    PROBITY_RETURN_IF_ERROR(fn(e, ReadIndexColumns(*stmt)));
   }
 }
 
 Result<std::int64_t> Store::SumAmountMinor(const std::string& scope, const std::string& kind,
                                            const std::string& method) {
   // Two shapes of the query so that both use the (scope, kind, method, amount) index.
-  std::string sql = "SELECT coalesce(sum(amount_minor), 0) FROM entries WHERE scope = ? AND kind = ?";
-  if (!method.empty()) sql += " AND method = ?";
-  PROBITY_ASSIGN_OR_RETURN(Stmt stmt, db_->Prepare(sql));
-  stmt.Bind(1, scope).Bind(2, kind);
-  if (!method.empty()) stmt.Bind(3, method);
-  PROBITY_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  static const char* const kQueries[2] = {
+      "SELECT coalesce(sum(amount_minor), 0) FROM entries WHERE scope = ? AND kind = ?",
+      "SELECT coalesce(sum(amount_minor), 0) FROM entries WHERE scope = ? AND kind = ? "
+      "AND method = ?"};
+  PROBITY_ASSIGN_OR_RETURN(CachedStmt stmt, db_->PrepareCached(kQueries[method.empty() ? 0 : 1]));
+  stmt->Bind(1, scope).Bind(2, kind);
+  if (!method.empty()) stmt->Bind(3, method);
+  PROBITY_ASSIGN_OR_RETURN(bool row, stmt->Step());
   PROBITY_ASSERT(row);
-  return stmt.ColumnInt64(0);
+  return stmt->ColumnInt64(0);
 }
 
 Status Store::InsertTreeNodes(const std::vector<TreeNode>& nodes) {
-  PROBITY_ASSIGN_OR_RETURN(Stmt stmt,
-                           db_->Prepare("INSERT INTO tree_nodes(level, idx, hash) VALUES(?, ?, ?)"));
+  PROBITY_ASSIGN_OR_RETURN(
+      CachedStmt stmt,
+      db_->PrepareCached("INSERT INTO tree_nodes(level, idx, hash) VALUES(?, ?, ?)"));
   for (const TreeNode& n : nodes) {
-    stmt.Bind(1, n.level).Bind(2, static_cast<std::int64_t>(n.index)).BindBlob(3, n.hash);
-    PROBITY_RETURN_IF_ERROR(stmt.Run());
+    stmt->Bind(1, n.level).Bind(2, static_cast<std::int64_t>(n.index)).BindBlob(3, n.hash);
+    PROBITY_RETURN_IF_ERROR(stmt->Run());
   }
   return Status::OK();
 }
 
 Result<Hash> Store::PerfectNode(int level, std::uint64_t index) const {
-  PROBITY_ASSIGN_OR_RETURN(Stmt stmt,
-                           db_->Prepare("SELECT hash FROM tree_nodes WHERE level = ? AND idx = ?"));
-  stmt.Bind(1, level).Bind(2, static_cast<std::int64_t>(index));
-  PROBITY_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  PROBITY_ASSIGN_OR_RETURN(
+      CachedStmt stmt,
+      db_->PrepareCached("SELECT hash FROM tree_nodes WHERE level = ? AND idx = ?"));
+  stmt->Bind(1, level).Bind(2, static_cast<std::int64_t>(index));
+  PROBITY_ASSIGN_OR_RETURN(bool row, stmt->Step());
   if (!row) {
     return Status::Corruption("tree node (level " + std::to_string(level) + ", index " +
                               std::to_string(index) + ") is missing from the ledger");
   }
-  return FixedBlob<32>(stmt.ColumnBlob(0), "tree node", static_cast<std::int64_t>(index));
+  return FixedBlob<32>(stmt->ColumnBlob(0), "tree node", static_cast<std::int64_t>(index));
 }
 
 Status Store::ScanTreeNodes(const std::function<Status(const TreeNode&)>& fn) {
   PROBITY_ASSIGN_OR_RETURN(
-      Stmt stmt, db_->Prepare("SELECT level, idx, hash FROM tree_nodes ORDER BY level, idx"));
+      CachedStmt stmt,
+      db_->PrepareCached("SELECT level, idx, hash FROM tree_nodes ORDER BY level, idx"));
   for (;;) {
-    PROBITY_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    PROBITY_ASSIGN_OR_RETURN(bool row, stmt->Step());
     if (!row) return Status::OK();
-    TreeNode node{static_cast<int>(stmt.ColumnInt64(0)),
-                  static_cast<std::uint64_t>(stmt.ColumnInt64(1)), Hash{}};
+    TreeNode node{static_cast<int>(stmt->ColumnInt64(0)),
+                  static_cast<std::uint64_t>(stmt->ColumnInt64(1)), Hash{}};
     PROBITY_ASSIGN_OR_RETURN(node.hash,
-                             FixedBlob<32>(stmt.ColumnBlob(2), "tree node", stmt.ColumnInt64(1)));
+                             FixedBlob<32>(stmt->ColumnBlob(2), "tree node", stmt->ColumnInt64(1)));
     PROBITY_RETURN_IF_ERROR(fn(node));
   }
 }
 
 Status Store::InsertCheckpoint(std::int64_t tree_size, const std::string& note) {
-  PROBITY_ASSIGN_OR_RETURN(Stmt stmt,
-                           db_->Prepare("INSERT INTO checkpoints(tree_size, note) VALUES(?, ?)"));
-  return stmt.Bind(1, tree_size).Bind(2, note).Run();
+  PROBITY_ASSIGN_OR_RETURN(
+      CachedStmt stmt,
+      db_->PrepareCached("INSERT INTO checkpoints(tree_size, note) VALUES(?, ?)"));
+  return stmt->Bind(1, tree_size).Bind(2, note).Run();
 }
 
 Result<std::vector<std::pair<std::int64_t, std::string>>> Store::AllCheckpoints() {
   PROBITY_ASSIGN_OR_RETURN(
-      Stmt stmt, db_->Prepare("SELECT tree_size, note FROM checkpoints ORDER BY tree_size"));
+      CachedStmt stmt,
+      db_->PrepareCached("SELECT tree_size, note FROM checkpoints ORDER BY tree_size"));
   std::vector<std::pair<std::int64_t, std::string>> out;
   for (;;) {
-    PROBITY_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    PROBITY_ASSIGN_OR_RETURN(bool row, stmt->Step());
     if (!row) return out;
-    out.emplace_back(stmt.ColumnInt64(0), stmt.ColumnText(1));
+    out.emplace_back(stmt->ColumnInt64(0), stmt->ColumnText(1));
   }
 }
 
 Result<std::optional<std::pair<std::int64_t, std::string>>> Store::LatestCheckpoint() {
   using Row = std::pair<std::int64_t, std::string>;
   PROBITY_ASSIGN_OR_RETURN(
-      Stmt stmt,
-      db_->Prepare("SELECT tree_size, note FROM checkpoints ORDER BY tree_size DESC LIMIT 1"));
-  PROBITY_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      CachedStmt stmt,
+      db_->PrepareCached(
+          "SELECT tree_size, note FROM checkpoints ORDER BY tree_size DESC LIMIT 1"));
+  PROBITY_ASSIGN_OR_RETURN(bool row, stmt->Step());
   if (!row) return std::optional<Row>();
-  return std::optional<Row>(Row(stmt.ColumnInt64(0), stmt.ColumnText(1)));
+  return std::optional<Row>(Row(stmt->ColumnInt64(0), stmt->ColumnText(1)));
 }
 
 Status Store::PutSubjectKey(const std::string& subject, const SecretBytes& key) {
-  PROBITY_ASSIGN_OR_RETURN(Stmt stmt,
-                           db_->Prepare("INSERT INTO subject_keys(subject, key) VALUES(?, ?)"));
-  return stmt.Bind(1, subject).BindBlob(2, key.span()).Run();
+  PROBITY_ASSIGN_OR_RETURN(
+      CachedStmt stmt,
+      db_->PrepareCached("INSERT INTO subject_keys(subject, key) VALUES(?, ?)"));
+  return stmt->Bind(1, subject).BindBlob(2, key.span()).Run();
 }
 
 Result<SecretBytes> Store::GetSubjectKey(const std::string& subject) {
-  PROBITY_ASSIGN_OR_RETURN(Stmt stmt,
-                           db_->Prepare("SELECT key FROM subject_keys WHERE subject = ?"));
-  stmt.Bind(1, subject);
-  PROBITY_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  PROBITY_ASSIGN_OR_RETURN(CachedStmt stmt,
+                           db_->PrepareCached("SELECT key FROM subject_keys WHERE subject = ?"));
+  stmt->Bind(1, subject);
+  PROBITY_ASSIGN_OR_RETURN(bool row, stmt->Step());
   if (!row) return Status::NotFound("no key for subject " + subject + " (erased, or never stored)");
-  SecretBytes key = stmt.ColumnSecret(0);
+  SecretBytes key = stmt->ColumnSecret(0);
   if (key.size() != kSymmetricKeyBytes) {
     return Status::Corruption("the vault key of subject " + subject + " has the wrong size");
   }

@@ -1,0 +1,302 @@
+// cap_check_bench: does the cost of deciding a gift (CheckDonation: load the
+// scope and its pack, the donor's facts, the donor's history and the scope's
+// method totals) stay flat as the ledger grows? Not a test; run it through
+// bench/run.
+//
+//   cap_check_bench [N_SMALL [N_LARGE [REPS [CASH_PERMILLE]]]]
+//
+// For each size N (default 10000 and 1000000) a ledger is built: one scope
+// bound to the fr-candidate-2027-presidential pack through AddScope, then
+// N - 3 entries written straight through Store::InsertEntry / InsertTreeNodes
+// (valid canonical entries, signed, chained, with their Merkle nodes and one
+// checkpoint per commit of kEntriesPerCommit): donors registered as the
+// campaign goes, each with a sealed identity and a vault key, and gifts from
+// random donors already registered, at most kGiftsPerDonorMax each (so one
+// donor's entries are spread over the file, as in a real campaign).
+// CASH_PERMILLE (default 20) of the gifts are cash, at most 150 EUR.
+//
+// The ledger is then closed and reopened (so the SQLite page cache starts
+// empty; the OS cache does not) and CheckDonation is timed for REPS (default
+// 2000) random donors, after REPS / 10 untimed ones.
+#include <sodium.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "ledger/encoding.h"
+#include "ledger/note.h"
+#include "ledger/vault.h"
+#include "policies/donations.h"
+#include "policies/scopes.h"
+
+namespace probity {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kPackId = "fr-candidate-2027-presidential";
+constexpr const char* kScopeId = "fr-pres-2027";
+constexpr std::int64_t kGiftsPerDonorMax = 6;
+constexpr std::int64_t kEntriesPerCommit = 100000;  // bounds the WAL while building
+
+[[noreturn]] void Die(const std::string& what, const Status& st) {
+  std::fprintf(stderr, "cap_check_bench: %s: %s\n", what.c_str(), st.ToString().c_str());
+  std::exit(1);
+}
+
+void Check(const Status& st, const std::string& what) {
+  if (!st.ok()) Die(what, st);
+}
+
+template <typename T>
+T Check(Result<T> r, const std::string& what) {
+  if (!r.ok()) Die(what, r.status());
+  return std::move(r).value();
+}
+
+double Seconds(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+KdfParams CheapKdf() { return KdfParams{crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN}; }
+SecretBytes Pass() { return SecretBytes::FromString("bench passphrase"); }
+
+// The write path of AppendBatch::Add without its read-back checks (the
+// entries are built here, from known-good drafts): encode, sign, store the
+// entry with its index columns and the Merkle nodes it completes.
+class FastWriter {
+ public:
+  FastWriter(Store& store, const NamedKey& key) : store_(store), key_(key) {
+    key_id_ = NoteKeyId(key.name, key.key.public_key);
+    ts_ = NowUnixSeconds();
+    auto last = Check(store.LastEntry(), "last entry");
+    prev_ = last->leaf_hash;
+    next_seq_ = last->seq + 1;
+  }
+
+  void Add(const EntryDraft& draft) {
+    std::string body = Check(EncodeEntry(draft, next_seq_, ts_, prev_, key_id_), "encode");
+    StoredEntry stored;
+    stored.seq = next_seq_;
+    stored.body = std::move(body);
+    stored.sig = SignDetached(key_.key, AsBytes(stored.body));
+    stored.leaf_hash = LeafHash(AsBytes(stored.body));
+    Json fields = draft.fields;
+    fields["kind"] = draft.kind;
+    Check(store_.InsertEntry(stored, IndexOf(fields)), "insert entry");
+    auto nodes = Check(NodesCompletedBy(store_, static_cast<std::uint64_t>(stored.seq),
+                                        stored.leaf_hash),
+                       "tree nodes");
+    Check(store_.InsertTreeNodes(nodes), "insert nodes");
+    prev_ = stored.leaf_hash;
+    ++next_seq_;
+  }
+
+  // What Ledger::WriteCheckpoint writes at the end of an append.
+  void Checkpoint(const std::string& origin) {
+    probity::Checkpoint cp;
+    cp.origin = origin;
+    cp.tree_size = static_cast<std::uint64_t>(next_seq_);
+    cp.root_hash = Check(TreeRoot(store_, cp.tree_size), "tree root");
+    Check(store_.InsertCheckpoint(next_seq_, SignNote(FormatCheckpointBody(cp), key_.name,
+                                                      key_.key)),
+          "checkpoint");
+  }
+
+  std::int64_t next_seq() const { return next_seq_; }
+
+ private:
+  Store& store_;
+  const NamedKey& key_;
+  KeyId key_id_{};
+  std::int64_t ts_ = 0;
+  Hash prev_{};
+  std::int64_t next_seq_ = 0;
+};
+
+std::string SubjectId(std::size_t d) {
+  char id[16];
+  std::snprintf(id, sizeof id, "S-%010llx", static_cast<unsigned long long>(d + 1));
+  return id;
+}
+
+struct Campaign {
+  std::vector<std::string> subjects;
+  std::vector<std::int64_t> gifts;  // per donor
+  std::int64_t cash_permille = 20;
+  std::mt19937_64 rng{42};
+};
+
+void AddDonor(FastWriter& w, Store& store, Campaign& c) {
+  const std::string id = SubjectId(c.subjects.size());
+  SecretBytes subject_key = NewSubjectKey();
+  DonorPii pii{"Donor " + id, "FR", "FR", "", "", "", ""};
+  const std::string box = Check(SealPii(subject_key, id, pii), "seal");
+  Check(store.PutSubjectKey(id, subject_key), "vault key");
+  w.Add(EntryDraft{"donor_added", Json{{"subject", id}, {"donor_type", "person"}, {"pii", box}}});
+  c.subjects.push_back(id);
+  c.gifts.push_back(0);
+}
+
+void AddGift(FastWriter& w, Campaign& c, std::size_t donor) {
+  const bool cash = static_cast<std::int64_t>(c.rng() % 1000) < c.cash_permille;
+  // Whole euros; at most kGiftsPerDonorMax * 500 EUR a donor, under the cap.
+  const auto amount_minor = static_cast<std::int64_t>(100 * (10 + c.rng() % (cash ? 141 : 491)));
+  static const char* const kMethods[] = {"transfer", "card", "cheque"};
+  const char* method = cash ? "cash" : kMethods[c.rng() % 3];
+  const Date date = AddDays(Date{2026, 4, 1}, static_cast<std::int64_t>(c.rng() % 365));
+  w.Add(EntryDraft{"donation", Json{{"subject", c.subjects[donor]},
+                                    {"amount_minor", amount_minor},
+                                    {"currency", "EUR"},
+                                    {"method", method},
+                                    {"date", FormatDate(date)},
+                                    {"scope", kScopeId}}});
+  ++c.gifts[donor];
+}
+
+// One entry: a gift from a random registered donor, or a new donor when
+// there is none yet or the one drawn has given kGiftsPerDonorMax times.
+void AddOne(FastWriter& w, Store& store, Campaign& c) {
+  if (!c.subjects.empty()) {
+    const auto donor = static_cast<std::size_t>(c.rng() % c.subjects.size());
+    if (c.gifts[donor] < kGiftsPerDonorMax) return AddGift(w, c, donor);
+  }
+  AddDonor(w, store, c);
+}
+
+// A ledger of n entries; returns the donors.
+Campaign BuildLedger(const std::string& path, const NamedKey& key, std::int64_t n,
+                     std::int64_t cash_permille) {
+  auto ledger = Check(Ledger::Create(path, Pass(), "bench.example/ledger", key, CheapKdf()),
+                      "create");
+  const Pack pack = Check(LoadPackById(kPackId), "pack");
+  NewScope scope{kScopeId, kPackId, std::nullopt, std::nullopt,
+                 {{"spending_ceiling", "16851000.00"}}};
+  Check(AddScope(*ledger, key, pack, scope).status(), "add scope");
+  Campaign c;
+  c.cash_permille = cash_permille;
+  Store& store = ledger->store();
+  while (true) {
+    Check(store.BeginWrite(), "begin");
+    FastWriter w(store, key);
+    if (w.next_seq() >= n) break;
+    const std::int64_t end = std::min(n, w.next_seq() + kEntriesPerCommit);
+    while (w.next_seq() < end) AddOne(w, store, c);
+    w.Checkpoint(ledger->origin());
+    Check(store.Commit(), "commit");
+  }
+  store.Rollback();
+  return c;
+}
+
+struct Latency {
+  double median_us = 0;
+  double p99_us = 0;
+  double mean_us = 0;
+};
+
+Latency TimeChecks(Ledger& ledger, const Campaign& c, std::int64_t reps) {
+  std::mt19937_64 rng(7);
+  DonationRequest r;
+  r.amount_minor = 10000;
+  r.currency = "EUR";
+  r.method = "transfer";
+  r.date = Date{2026, 6, 1};
+  r.scope = kScopeId;
+  std::vector<double> us;
+  for (std::int64_t i = -reps / 10; i < reps; ++i) {
+    r.subject = c.subjects[static_cast<std::size_t>(rng() % c.subjects.size())];
+    const auto start = Clock::now();
+    Decision d = Check(CheckDonation(ledger, r), "check donation");
+    const double elapsed_us = Seconds(start) * 1e6;
+    if (!d.accepted) Die("check donation", Status::InvalidArgument("refused: " + d.message));
+    if (i >= 0) us.push_back(elapsed_us);
+  }
+  std::sort(us.begin(), us.end());
+  Latency l;
+  l.median_us = us[us.size() / 2];
+  l.p99_us = us[std::min(us.size() - 1, us.size() * 99 / 100)];
+  for (double u : us) l.mean_us += u / static_cast<double>(us.size());
+  return l;
+}
+
+struct SizeResult {
+  std::int64_t entries = 0;
+  std::size_t donors = 0;
+  double build_s = 0;
+  std::uintmax_t file_bytes = 0;
+  Latency latency;
+};
+
+SizeResult Measure(const std::string& dir, const NamedKey& key, std::int64_t n, std::int64_t reps,
+                   std::int64_t cash_permille) {
+  const std::string path = dir + "/cap-" + std::to_string(n) + ".ledger";
+  SizeResult out;
+  out.entries = n;
+  const auto start = Clock::now();
+  const Campaign c = BuildLedger(path, key, n, cash_permille);
+  out.build_s = Seconds(start);
+  out.donors = c.subjects.size();
+  std::fprintf(stderr, "built %lld entries (%zu donors) in %.1f s\n", static_cast<long long>(n),
+               out.donors, out.build_s);
+  auto ledger = Check(Ledger::Open(path, Pass(), CheapKdf()), "reopen");
+  out.file_bytes = std::filesystem::file_size(path);
+  out.latency = TimeChecks(*ledger, c, reps);
+  ledger.reset();
+  std::filesystem::remove(path);
+  std::filesystem::remove(path + "-wal");
+  std::filesystem::remove(path + "-shm");
+  return out;
+}
+
+void PrintRow(const SizeResult& r) {
+  std::printf("| %lld | %zu | %.0f MB | %.1f s | %.0f | %.0f | %.0f |\n",
+              static_cast<long long>(r.entries), r.donors,
+              static_cast<double>(r.file_bytes) / 1e6, r.build_s, r.latency.median_us,
+              r.latency.p99_us, r.latency.mean_us);
+}
+
+int Run(int argc, char** argv) {
+  std::vector<std::int64_t> a;
+  for (int i = 1; i < argc; ++i) a.push_back(std::strtoll(argv[i], nullptr, 10));
+  const std::int64_t small = a.size() > 0 ? a[0] : 10000;
+  const std::int64_t large = a.size() > 1 ? a[1] : 1000000;
+  const std::int64_t reps = a.size() > 2 ? a[2] : 2000;
+  const std::int64_t cash_permille = a.size() > 3 ? a[3] : 20;
+  if (small < 100 || large < small || reps < 10 || cash_permille < 0 || cash_permille > 1000) {
+    std::fprintf(stderr, "usage: cap_check_bench [N_SMALL [N_LARGE [REPS [CASH_PERMILLE]]]]\n");
+    return 2;
+  }
+  if (!InitCrypto().ok()) return 1;
+  std::string tmpl = (std::filesystem::temp_directory_path() / "probity-capbench-XXXXXX").string();
+  if (mkdtemp(tmpl.data()) == nullptr) return 1;
+  const std::string dir = tmpl;
+  const NamedKey key{"treasurer", Check(GenerateSigningKey(), "key")};
+
+  const SizeResult s = Measure(dir, key, small, reps, cash_permille);
+  const SizeResult l = Measure(dir, key, large, reps, cash_permille);
+  std::filesystem::remove_all(dir);
+
+  std::printf("\nCheckDonation latency, %lld random donors per size, %lld permille cash gifts\n\n",
+              static_cast<long long>(reps), static_cast<long long>(cash_permille));
+  std::printf("| entries | donors | file | build | median us | p99 us | mean us |\n");
+  std::printf("|---|---|---|---|---|---|---|\n");
+  PrintRow(s);
+  PrintRow(l);
+  std::printf("\nratio %lld / %lld entries: median %.2f, p99 %.2f (target <= 1.2)\n",
+              static_cast<long long>(large), static_cast<long long>(small),
+              l.latency.median_us / s.latency.median_us, l.latency.p99_us / s.latency.p99_us);
+  return 0;
+}
+
+}  // namespace
+}  // namespace probity
+
+int main(int argc, char** argv) { return probity::Run(argc, argv); }
