@@ -35,7 +35,8 @@ enum class Field {
   kPackText,   // a policy pack's TOML text
   kParams,     // object: id -> non-negative integer (minor units)
   kObligations,  // array of {rule, due, action}
-  kFlags,      // array of ids
+  kFlags,      // array of rule ids
+  kRuleId,     // a policy rule id: 1..64 of [A-Za-z0-9.-]
 };
 
 struct FieldSpec {
@@ -86,7 +87,7 @@ const std::vector<KindSpec>& Kinds() {
         {"pack_sha256", Field::kHash, true}, {"valid_from", Field::kDate, true},
         {"valid_until", Field::kDate, true}, {"params", Field::kParams, false}}},
       {"obligation_resolved",
-       {{"donation_seq", Field::kUint, true}, {"rule", Field::kScope, true},
+       {{"donation_seq", Field::kUint, true}, {"rule", Field::kRuleId, true},
         {"how", Field::kText, true}, {"date", Field::kDate, true}}},
       {"refund",
        {{"subject", Field::kSubject, true}, {"donation_seq", Field::kUint, true},
@@ -151,6 +152,7 @@ Status CheckString(Field type, const std::string& s) {
       return Status::OK();
     }
     case Field::kText: return CheckText(s, 256);
+    case Field::kRuleId: return ValidateRuleId(s);
     case Field::kElection:
       return s.size() == 5 && std::isupper(static_cast<unsigned char>(s[0])) &&
                      std::all_of(s.begin() + 1, s.end(),
@@ -227,7 +229,7 @@ Status CheckObligations(const Json& value) {
   if (!value.is_array() || value.empty() || value.size() > 8) {
     return Status::InvalidArgument("must be an array of 1 to 8 obligations");
   }
-  static const std::vector<FieldSpec> fields = {{"rule", Field::kScope, true},
+  static const std::vector<FieldSpec> fields = {{"rule", Field::kRuleId, true},
                                                 {"due", Field::kDate, true},
                                                 {"action", Field::kText, true},
                                                 {"cure_minor", Field::kAmount, false}};
@@ -252,7 +254,7 @@ Status CheckStructured(Field type, const Json& value) {
   }
   for (const Json& f : value) {
     if (!f.is_string()) return Status::InvalidArgument("flags are strings");
-    PROBITY_RETURN_IF_ERROR(ValidateScopeId(f.get<std::string>()));
+    PROBITY_RETURN_IF_ERROR(ValidateRuleId(f.get<std::string>()));
   }
   return Status::OK();
 }
@@ -289,6 +291,18 @@ Status ValidateScopeId(std::string_view id) {
   return Status::InvalidArgument("\"" + std::string(id) + "\" is not a valid id: use 1 to " +
                                  std::to_string(kIdBytesMax) +
                                  " characters among a-z, 0-9 and '-' (e.g. fr-pres-2027)");
+}
+
+Status ValidateRuleId(std::string_view id) {
+  auto ok = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '.';
+  };
+  if (!id.empty() && id.size() <= kIdBytesMax && std::all_of(id.begin(), id.end(), ok)) {
+    return Status::OK();
+  }
+  return Status::InvalidArgument("\"" + std::string(id) + "\" is not a rule id (letters, digits, "
+                                 "'-' and '.', as in the policy pack)");
 }
 
 Status ValidateOrigin(std::string_view origin) {

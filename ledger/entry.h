@@ -33,6 +33,7 @@ struct EntryDraft {
 [[nodiscard]] Status ValidateSubjectId(std::string_view id);  // "S-" + 10 lower-case hex
 [[nodiscard]] Status ValidateScopeId(std::string_view id);    // [a-z0-9-]{1,64}
 [[nodiscard]] Status ValidateOrigin(std::string_view origin);
+[[nodiscard]] Status ValidateRuleId(std::string_view id);     // [A-Za-z0-9.-]{1,64}
 [[nodiscard]] Status ValidateMethod(std::string_view method);
 [[nodiscard]] Status ValidateCountry(std::string_view code);  // ISO 3166-1 alpha-2 shape
 [[nodiscard]] Status ValidateDonorType(std::string_view type);

@@ -265,7 +265,11 @@ Result<Decision> Decide(const Pack& pack, const ScopeInfo& scope, const DonorFac
   // identified donor everywhere we have a pack for.
   bool anonymous_rule = std::any_of(pack.rules.begin(), pack.rules.end(),
                                     [](const Rule& r) { return r.type == RuleType::kAnonymous; });
-  if (donor.anonymous && !anonymous_rule) {
+  // A payment at or under the de-minimis amount is not a donation at all (PPERA
+  // s.52(2)(b)): the rules about who may give do not reach it.
+  const std::optional<std::int64_t> small = DeMinimisMinor(pack);
+  const bool not_a_donation = small.has_value() && gift.amount_minor <= *small;
+  if (donor.anonymous && !anonymous_rule && !not_a_donation) {
     Rule implicit{};
     implicit.id = "identified-donor";
     implicit.source = pack.title + ": donors must be identified";
@@ -280,7 +284,11 @@ Result<Decision> Decide(const Pack& pack, const ScopeInfo& scope, const DonorFac
       RuleType::kDeMinimis, RuleType::kItemisation, RuleType::kReportingThreshold};
   for (RuleType type : kOrder) {
     for (const Rule& rule : pack.rules) {
-      if (rule.type == type && Apply(c, rule)) return out;
+      if (rule.type != type) continue;
+      if (not_a_donation && (type == RuleType::kEligibility || type == RuleType::kAnonymous)) {
+        continue;
+      }
+      if (Apply(c, rule)) return out;
     }
   }
   return out;

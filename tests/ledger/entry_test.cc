@@ -51,6 +51,38 @@ TEST(EntryTest, BadValuesAreRefused) {
   }
 }
 
+TEST(EntryTest, PolicyOutcomeFieldsUseThePacksRuleIds) {
+  Json e = Donation();
+  e["obligations"] = Json::array({Json{{"rule", "L52-8-cap"}, {"due", "2026-07-01"},
+                                       {"action", "refund the excess"}, {"cure_minor", 100}}});
+  e["flags"] = Json::array({"110.4-cash", "s52-de-minimis"});
+  EXPECT_TRUE(ValidateEntry(e).ok()) << ValidateEntry(e).ToString();
+  Json bad = e;
+  bad["flags"] = Json::array({"has space"});
+  EXPECT_FALSE(ValidateEntry(bad).ok());
+  bad = e;
+  bad["obligations"][0]["extra"] = 1;
+  EXPECT_FALSE(ValidateEntry(bad).ok());
+  bad = e;
+  bad["obligations"][0]["cure_minor"] = 0;
+  EXPECT_FALSE(ValidateEntry(bad).ok());
+  bad = e;
+  bad["obligations"][0].erase("due");
+  EXPECT_FALSE(ValidateEntry(bad).ok());
+}
+
+TEST(EntryTest, AnonymousXorSubject) {
+  Json e = Donation();
+  e["anonymous"] = true;
+  EXPECT_FALSE(ValidateEntry(e).ok());
+  e.erase("subject");
+  EXPECT_TRUE(ValidateEntry(e).ok());
+  e["anonymous"] = false;
+  EXPECT_FALSE(ValidateEntry(e).ok());
+  e.erase("anonymous");
+  EXPECT_FALSE(ValidateEntry(e).ok());
+}
+
 TEST(EntryTest, UnknownFieldIsRefused) {
   Json e = Donation();
   e["note"] = "hello";

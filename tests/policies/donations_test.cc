@@ -330,6 +330,20 @@ TEST_F(DonationsTest, ObligationsAreListedOverdueFirstAndCleared) {
   ExpectVerifies();
 }
 
+TEST_F(DonationsTest, RefundOfTheExcessCuresAnExcessiveGift) {
+  ASSERT_TRUE(Scope("us-2026", kUs).ok());
+  const std::string a = Donor("person", "US", "US", "Acme", "Engineer");
+  const std::int64_t gift =
+      Record(Req(a, "3600.00", "USD", "cheque", "2026-03-01", "us-2026", "P2026"));
+  ASSERT_GE(gift, 0);
+  EXPECT_EQ(EntryAt(gift)["obligations"][0]["cure_minor"], 10000);
+  Refund(gift, "99.99", "USD", "2026-03-10");
+  ASSERT_EQ(Open("2026-03-11").size(), 1u);  // one cent short of the excess
+  Refund(gift, "0.01", "USD", "2026-03-11");
+  EXPECT_TRUE(Open("2026-03-12").empty());
+  ExpectVerifies();
+}
+
 TEST_F(DonationsTest, UkFlagsAreWrittenInTheEntry) {
   ASSERT_TRUE(Scope("uk-party", kUk).ok());
   const std::string gb = Donor("person", "GB", "GB");

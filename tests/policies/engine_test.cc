@@ -439,6 +439,12 @@ TEST(EngineUkPpera, Table) {
       Ok("small payments do not aggregate", gb, Gbp("550.00"))
           .After(H({Past("10600.00", "2026-01-05"), Past("500.00", "2026-01-20")}))
           .Flags({units}),
+      // ... and the rules on who may give do not reach it either.
+      Ok("a small payment from a foreign state is not a donation", Typed("foreign-state", "FR"),
+         Gbp("500.00"))
+          .Flags({de_minimis}),
+      Ok("a small anonymous payment is not a donation", Anonymous(), Gbp("500.00"))
+          .Flags({de_minimis}),
       Ok("a small payment is not reportable", gb, Gbp("500.00"))
           .After(H({Past("11000.00", "2026-01-05")}))
           .Flags({de_minimis}),
