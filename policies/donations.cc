@@ -40,10 +40,15 @@ Result<DonorFacts> LoadDonorFacts(Store& store, const std::string& subject) {
 // totals per method for the rules that need them. Reads only this donor's
 // entries (indexed by subject) and sums from the scope index: the cost does
 // not grow with the size of the ledger.
-Result<History> LoadHistory(Store& store, const std::string& subject, const BoundScope& scope) {
+Result<History> LoadHistory(Store& store, const std::string& subject, const BoundScope& scope,
+                            const std::string& gift_method) {
   History h;
   for (const Rule& rule : scope.pack.rules) {
-    if (rule.type != RuleType::kMethodTotal || h.scope_method_minor.count(rule.method)) continue;
+    // Only a gift by that method can break a method-total rule: others skip the sum.
+    if (rule.type != RuleType::kMethodTotal || rule.method != gift_method ||
+        h.scope_method_minor.count(rule.method)) {
+      continue;
+    }
     PROBITY_ASSIGN_OR_RETURN(h.scope_method_minor[rule.method],
                              store.SumAmountMinor(scope.info.id, "donation", rule.method));
   }
@@ -86,7 +91,7 @@ Result<Decision> DecideRequest(Store& store, const DonationRequest& r) {
   if (!r.anonymous) {
     PROBITY_ASSIGN_OR_RETURN(donor, LoadDonorFacts(store, r.subject));
   }
-  PROBITY_ASSIGN_OR_RETURN(History history, LoadHistory(store, r.subject, scope));
+  PROBITY_ASSIGN_OR_RETURN(History history, LoadHistory(store, r.subject, scope, r.method));
   GiftFacts gift{r.amount_minor, r.currency, r.method, r.date, r.election, r.nature};
   return Decide(scope.pack, scope.info, donor, gift, history);
 }
