@@ -48,6 +48,10 @@ struct NewDonation {
   Date date;
   std::string scope;
 };
+// Records a gift with no policy decision: the ledger layer cannot see policy
+// packs (layers point one way). The CLI records gifts through
+// policies/donations.h RecordDonation, which decides first; this is for the
+// ledger's own tests and benchmarks.
 Result<std::int64_t> AddDonation(Ledger& ledger, const NamedKey& key, const NewDonation& d);
 
 struct DonationRecord {
