@@ -84,13 +84,18 @@ Result<std::int64_t> ResolveObligation(Ledger& ledger, const NamedKey& key,
                               " has no open obligation under rule " + rule_id +
                               "; see `probity obligations`");
     }
+    PROBITY_ASSIGN_OR_RETURN(Json gift, ReadEntryAt(batch.store(), donation_seq));
+    PROBITY_ASSIGN_OR_RETURN(Date given, ParseDate(gift["date"].get<std::string>()));
+    if (date < given) {
+      return Status::InvalidArgument("an obligation cannot be met before its donation (" +
+                                     FormatDate(given) + ")");
+    }
     EntryDraft draft{"obligation_resolved", Json::object()};
     draft.fields["donation_seq"] = donation_seq;
     draft.fields["rule"] = rule_id;
     draft.fields["how"] = how;
     draft.fields["date"] = FormatDate(date);
     PROBITY_ASSIGN_OR_RETURN(seq, batch.Add(draft));
-    (void)batch;
     return Status::OK();
   });
   if (!seqs.ok()) return seqs.status();

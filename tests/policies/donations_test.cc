@@ -319,6 +319,9 @@ TEST_F(DonationsTest, ObligationsAreListedOverdueFirstAndCleared) {
   Result<std::int64_t> none = ResolveObligation(*ledger_, key_, foreign + 100, "30116-cap",
                                                 "redesignated", D("2026-03-21"));
   EXPECT_TRUE(none.status().IsNotFound()) << none.status().ToString();
+  Result<std::int64_t> too_early = ResolveObligation(*ledger_, key_, excess, "30116-cap",
+                                                     "redesignated", D("2026-02-28"));
+  EXPECT_TRUE(too_early.status().IsInvalidArgument()) << too_early.status().ToString();
   Result<std::int64_t> wrong_rule =
       ResolveObligation(*ledger_, key_, excess, "no-such-rule", "redesignated", D("2026-03-21"));
   EXPECT_TRUE(wrong_rule.status().IsNotFound()) << wrong_rule.status().ToString();
