@@ -222,6 +222,12 @@ void ApplyInformational(Ctx& c, const Rule& rule) {
 }
 
 bool Apply(Ctx& c, const Rule& rule) {
+  // A rule limited to some donor types does not reach the others (nor
+  // anonymous gifts, whose donor's type is unknown).
+  if (!rule.donor_types.empty() &&
+      (c.donor.anonymous || !Contains(rule.donor_types, c.donor.donor_type))) {
+    return false;
+  }
   switch (rule.type) {
     case RuleType::kPeriod: return CheckPeriod(c, rule);
     case RuleType::kEligibility: return CheckEligibility(c, rule);

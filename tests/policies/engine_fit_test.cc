@@ -90,3 +90,51 @@ TEST(EngineFit, DecisionIsDeterministic) {
 
 }  // namespace
 }  // namespace probity
+
+namespace probity {
+namespace {
+
+// A rule with donor_types reaches only those donors, whatever its type.
+TEST(EngineFit, DonorTypesLimitEveryRuleType) {
+  const char* text = R"(id = "test"
+title = "test pack"
+jurisdiction = "FR"
+currency = "EUR"
+valid_from = "2026-01-01"
+valid_until = "2026-12-31"
+retention_days = 10
+retention_source = "test"
+
+[[rule]]
+id = "who"
+type = "eligibility"
+source = "test, art. 1"
+summary = "persons and parties"
+allowed_types = ["person", "party"]
+
+[[rule]]
+id = "party-cash"
+type = "method-per-gift"
+source = "test, art. 2"
+summary = "parties give cash up to 10.00"
+method = "cash"
+amount = "10.00"
+donor_types = ["party"]
+)";
+  Result<Pack> pack = ParsePack(text, "test.toml");
+  ASSERT_TRUE(pack.ok()) << pack.status().ToString();
+  const ScopeInfo scope{"s", "test", testing::D("2026-01-01"), testing::D("2026-12-31"), {}};
+  const GiftFacts cash = testing::Gift("EUR", "10.01", "cash", "2026-05-01");
+  Result<Decision> person =
+      Decide(pack.value(), scope, testing::Person("FR", "FR"), cash, History{});
+  ASSERT_TRUE(person.ok());
+  EXPECT_TRUE(person->accepted) << person->message;
+  Result<Decision> party = Decide(pack.value(), scope, testing::Typed("party", "FR"), cash, History{});
+  ASSERT_TRUE(party.ok());
+  EXPECT_FALSE(party->accepted);
+  EXPECT_EQ(party->rule_id, "party-cash");
+  EXPECT_NE(party->message.find("(test, art. 2)"), std::string::npos) << party->message;
+}
+
+}  // namespace
+}  // namespace probity
