@@ -12,28 +12,9 @@ constexpr const char* kTimestampForm =
     "write it as YYYY-MM-DDTHH:MM:SSZ, like 2026-01-31T14:05:00Z";
 constexpr std::size_t kDateBytes = 10;       // YYYY-MM-DD
 constexpr std::size_t kTimestampBytes = 20;  // YYYY-MM-DDTHH:MM:SSZ
-constexpr std::size_t kQuoteBytesMax = 40;
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-// The input in quotation marks, bytes that would garble a terminal as \xNN.
-std::string Quote(std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\"";
-  for (std::size_t i = 0; i < text.size() && i < kQuoteBytesMax; ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte < 0x20 || byte >= 0x7f || byte == '"' || byte == '\\') {
-      out += "\\x";
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0xf];
-    } else {
-      out += static_cast<char>(byte);
-    }
-  }
-  if (text.size() > kQuoteBytesMax) out += "...";
-  return out + "\"";
-}
 
 // Value of the decimal digits text[pos, pos + count); the caller has checked they are digits.
 int DigitsValue(std::string_view text, std::size_t pos, std::size_t count) {
@@ -69,7 +50,7 @@ std::int64_t FloorDiv(std::int64_t a, std::int64_t b) {
 }
 
 Status DateError(std::string_view text, const std::string& what) {
-  return Status::InvalidArgument("date " + Quote(text) + " " + what);
+  return Status::InvalidArgument("date " + QuoteForMessage(text) + " " + what);
 }
 
 // Explains a text that is not ten characters of the right shape.
@@ -104,7 +85,8 @@ Status CheckCalendar(std::string_view text, const Date& d) {
 }
 
 Status TimestampError(std::string_view text, const std::string& what) {
-  return Status::InvalidArgument("timestamp " + Quote(text) + " " + what + "; " + kTimestampForm);
+  return Status::InvalidArgument("timestamp " + QuoteForMessage(text) + " " + what + "; " +
+                                 kTimestampForm);
 }
 
 // Explains what follows the date when it is not "THH:MM:SSZ".
@@ -224,7 +206,7 @@ Result<std::int64_t> ParseTimestamp(std::string_view text) {
   }
   // The date part goes through ParseDate so calendar mistakes read the same.
   Result<Date> date = ParseDate(text.substr(0, kDateBytes));
-  if (!date.ok()) return date.status().WithContext("timestamp " + Quote(text));
+  if (!date.ok()) return date.status().WithContext("timestamp " + QuoteForMessage(text));
   if (!MatchesShape(text, "DDDD-DD-DDTDD:DD:DDZ")) return TimestampShapeError(text);
   PROBITY_ASSIGN_OR_RETURN(const std::int64_t seconds_of_day, ParseClock(text));
   return DaysFromCivil(*date) * kSecondsPerDay + seconds_of_day;

@@ -21,30 +21,8 @@ constexpr std::array<Currency, 6> kCurrencies = {{
     {"USD", 2},
 }};
 
-// Longest piece of user text quoted back in a message; enough to recognise it,
-// short enough that a pasted file does not flood the terminal.
-constexpr std::size_t kQuoteBytesMax = 40;
-
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-// The input in quotation marks, bytes that would garble a terminal as \xNN.
-std::string Quote(std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\"";
-  for (std::size_t i = 0; i < text.size() && i < kQuoteBytesMax; ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte < 0x20 || byte >= 0x7f || byte == '"' || byte == '\\') {
-      out += "\\x";
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0xf];
-    } else {
-      out += static_cast<char>(byte);
-    }
-  }
-  if (text.size() > kQuoteBytesMax) out += "...";
-  return out + "\"";
-}
 
 std::string KnownCurrencyList() {
   std::string list;
@@ -64,7 +42,7 @@ std::string ToUpperAscii(std::string_view text) {
 }
 
 Status AmountError(std::string_view text, const std::string& what) {
-  return Status::InvalidArgument("amount " + Quote(text) + " " + what);
+  return Status::InvalidArgument("amount " + QuoteForMessage(text) + " " + what);
 }
 
 bool IsNotANumberWord(std::string_view text) {
@@ -112,7 +90,7 @@ Status CheckCharacters(std::string_view text, Sign sign) {
       return AmountError(text, "uses an exponent; write all the digits out, like 1000.00");
     }
     if (!IsDigit(c) && c != '.') {
-      return AmountError(text, "contains " + Quote(std::string_view(&c, 1)) +
+      return AmountError(text, "contains " + QuoteForMessage(std::string_view(&c, 1)) +
                                    "; use only digits and one '.', like 4600.00");
     }
   }
@@ -238,12 +216,12 @@ Result<Currency> LookupCurrency(std::string_view code) {
   const std::string upper = ToUpperAscii(code);
   for (const Currency& c : kCurrencies) {
     if (upper == c.code) {
-      return Status::InvalidArgument("currency " + Quote(code) +
+      return Status::InvalidArgument("currency " + QuoteForMessage(code) +
                                      " must be written in upper case: " + upper);
     }
   }
-  return Status::InvalidArgument("unknown currency " + Quote(code) + "; known currencies are " +
-                                 KnownCurrencyList());
+  return Status::InvalidArgument("unknown currency " + QuoteForMessage(code) +
+                                 "; known currencies are " + KnownCurrencyList());
 }
 
 Money::Money(MinorUnits amount_minor, Currency currency)

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "ledger/assert.h"
@@ -93,6 +94,11 @@ class [[nodiscard]] Result {
   Status status_;
   std::optional<T> value_;
 };
+
+// User input in quotation marks for an error message: at most 40 bytes (enough
+// to recognise it, short enough that a pasted file does not flood the
+// terminal), and bytes that would garble a terminal written as \xNN.
+std::string QuoteForMessage(std::string_view text);
 
 }  // namespace probity
 
