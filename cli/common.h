@@ -32,6 +32,7 @@ using Action = std::function<Status()>;
 struct DonationOptions {
   std::string donor, amount, currency, method, date, scope, election, nature = "gift";
   bool anonymous = false;
+  bool cap_declared = false;
 };
 void AddDonationOptions(CLI::App* cmd, DonationOptions& o);
 Result<DonationRequest> MakeDonationRequest(const DonationOptions& o);

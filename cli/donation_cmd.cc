@@ -26,6 +26,7 @@ Result<DonationRequest> MakeDonationRequest(const DonationOptions& o) {
     return Status::InvalidArgument("--nature is gift or membership-fee");
   }
   r.nature = o.nature;
+  r.cap_declared = o.cap_declared;
   return r;
 }
 
@@ -40,6 +41,8 @@ void AddDonationOptions(CLI::App* cmd, DonationOptions& o) {
   cmd->add_option("--scope", o.scope, "election or period id, e.g. fr-pres-2027")->required();
   cmd->add_option("--election", o.election, "FEC election designation: P2026, G2026, R2026");
   cmd->add_option("--nature", o.nature, "gift (default) or membership-fee");
+  cmd->add_flag("--cap-declared", o.cap_declared,
+                "the donor declared their gifts to all parties stay within the cap (art. 11-4)");
 }
 
 namespace {

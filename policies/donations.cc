@@ -107,6 +107,7 @@ EntryDraft DonationDraft(const DonationRequest& r, const Decision& d) {
   draft.fields["scope"] = r.scope;
   if (!r.election.empty()) draft.fields["election"] = r.election;
   if (r.nature != "gift") draft.fields["nature"] = r.nature;
+  if (r.cap_declared) draft.fields["cap_declared"] = true;
   Json obligations = Json::array();
   for (const Obligation& o : d.obligations) {
     Json item = {{"rule", o.rule_id}, {"due", FormatDate(o.due)}, {"action", o.action}};

@@ -22,6 +22,10 @@ struct DonationRequest {
   std::string scope;
   std::string election;           // FEC election designation, when the pack needs one
   std::string nature = "gift";    // or membership-fee
+  // The donor declared that their gifts to everyone the cap covers (all
+  // parties, for loi 88-227 art. 11-4) stay within it: the ledger records the
+  // declaration and enforces the part of the cap it can see.
+  bool cap_declared = false;
 };
 
 struct Recorded {

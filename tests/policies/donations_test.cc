@@ -397,3 +397,29 @@ TEST_F(DonationsTest, CheckGivesTheSameDecisionAndWritesNothing) {
 
 }  // namespace
 }  // namespace probity
+
+namespace probity {
+namespace {
+
+// loi 88-227 art. 11-4: the cap spans all parties; the ledger records the
+// donor's declaration and enforces what it can see.
+TEST_F(DonationsTest, PartyCapDeclarationIsRecorded) {
+  ASSERT_TRUE(Scope("party-2026", "fr-party-annual").ok());
+  const std::string s = Donor("person", "FR", "FR");
+  DonationRequest r = Req(s, "7500.00", "EUR", "cheque", "2026-05-01", "party-2026");
+  r.cap_declared = true;
+  const std::int64_t seq = Record(r);
+  ASSERT_GE(seq, 0);
+  EXPECT_EQ(EntryAt(seq)["cap_declared"], true);
+  const std::int64_t undeclared =
+      Record(Req(Donor("person", "FR", "FR"), "10.00", "EUR", "cheque", "2026-05-01",
+                 "party-2026"));
+  ASSERT_GE(undeclared, 0);
+  EXPECT_FALSE(EntryAt(undeclared).contains("cap_declared"));
+  ExpectRefused(Req(s, "0.01", "EUR", "cheque", "2026-05-02", "party-2026"),
+                "art. 11-4");
+  ExpectVerifies();
+}
+
+}  // namespace
+}  // namespace probity
