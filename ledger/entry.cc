@@ -391,6 +391,11 @@ Result<Json> DecodeEntry(std::string_view body) {
   return entry;
 }
 
+Result<Json> ReadDecodedEntry(Store& store, std::int64_t seq) {
+  PROBITY_ASSIGN_OR_RETURN(StoredEntry stored, store.GetEntry(seq));
+  return DecodeEntry(stored.body);
+}
+
 EntryIndex IndexOf(const Json& entry) {
   EntryIndex index;
   index.kind = entry.value("kind", "");

@@ -51,6 +51,9 @@ Result<std::string> EncodeEntry(const EntryDraft& draft, std::int64_t seq, std::
 // Parses stored bytes: canonical JSON, then ValidateEntry.
 Result<Json> DecodeEntry(std::string_view body);
 
+// Reads entry `seq` from the store and decodes it (NotFound, Corruption).
+Result<Json> ReadDecodedEntry(Store& store, std::int64_t seq);
+
 // The columns stored beside the body (store.h).
 EntryIndex IndexOf(const Json& entry);
 

@@ -37,11 +37,6 @@ std::string NormaliseName(const std::string& name) {
   return out;
 }
 
-Result<Json> ReadEntry(Store& store, std::int64_t seq) {
-  PROBITY_ASSIGN_OR_RETURN(StoredEntry stored, store.GetEntry(seq));
-  return DecodeEntry(stored.body);
-}
-
 }  // namespace
 
 Status RequireDonorExists(Store& store, const std::string& subject) {
@@ -79,7 +74,7 @@ Result<DonorRecord> DonorFromEntry(Store& store, const Json& entry) {
   return d;
 }
 
-Status CheckAmountCurrency(const Money& amount) {
+Status CheckPositive(const Money& amount) {
   if (amount.amount_minor() <= 0) return Status::InvalidArgument("the amount must be positive");
   return Status::OK();
 }
@@ -123,7 +118,7 @@ Result<DonorRecord> GetDonor(Ledger& ledger, const std::string& subject) {
   PROBITY_RETURN_IF_ERROR(RequireDonorExists(ledger.store(), subject));
   PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> seqs,
                            ledger.store().FindEntries("donor_added", subject));
-  PROBITY_ASSIGN_OR_RETURN(Json entry, ReadEntry(ledger.store(), seqs.front()));
+  PROBITY_ASSIGN_OR_RETURN(Json entry, ReadDecodedEntry(ledger.store(), seqs.front()));
   return DonorFromEntry(ledger.store(), entry);
 }
 
@@ -132,7 +127,7 @@ Result<std::vector<DonorRecord>> ListDonors(Ledger& ledger) {
                            ledger.store().FindEntries("donor_added", ""));
   std::vector<DonorRecord> out;
   for (std::int64_t seq : seqs) {
-    PROBITY_ASSIGN_OR_RETURN(Json entry, ReadEntry(ledger.store(), seq));
+    PROBITY_ASSIGN_OR_RETURN(Json entry, ReadDecodedEntry(ledger.store(), seq));
     PROBITY_ASSIGN_OR_RETURN(DonorRecord d, DonorFromEntry(ledger.store(), entry));
     out.push_back(std::move(d));
   }
@@ -140,7 +135,7 @@ Result<std::vector<DonorRecord>> ListDonors(Ledger& ledger) {
 }
 
 Result<std::int64_t> AddDonation(Ledger& ledger, const NamedKey& key, const NewDonation& d) {
-  PROBITY_RETURN_IF_ERROR(CheckAmountCurrency(d.amount));
+  PROBITY_RETURN_IF_ERROR(CheckPositive(d.amount));
   PROBITY_RETURN_IF_ERROR(ValidateMethod(d.method));
   PROBITY_RETURN_IF_ERROR(ValidateScopeId(d.scope).WithContext("--scope"));
   std::int64_t seq = -1;

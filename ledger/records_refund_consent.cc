@@ -6,18 +6,13 @@
 namespace probity {
 namespace {
 
-Result<Json> ReadEntryAt(Store& store, std::int64_t seq) {
-  PROBITY_ASSIGN_OR_RETURN(StoredEntry stored, store.GetEntry(seq));
-  return DecodeEntry(stored.body);
-}
-
 // Sum of refunds per donation seq, for one subject (or all when empty).
 Result<std::map<std::int64_t, std::int64_t>> RefundedBySeq(Store& store,
                                                            const std::string& subject) {
   PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> seqs, store.FindEntries("refund", subject));
   std::map<std::int64_t, std::int64_t> refunded;
   for (std::int64_t seq : seqs) {
-    PROBITY_ASSIGN_OR_RETURN(Json e, ReadEntryAt(store, seq));
+    PROBITY_ASSIGN_OR_RETURN(Json e, ReadDecodedEntry(store, seq));
     refunded[e["donation_seq"].get<std::int64_t>()] += e["amount_minor"].get<std::int64_t>();
   }
   return refunded;
@@ -37,7 +32,7 @@ DonationRecord DonationFromEntry(const Json& e, std::int64_t refunded_minor) {
 }
 
 Status CheckRefund(Store& store, const NewRefund& r, Json* donation) {
-  Result<Json> found = ReadEntryAt(store, r.donation_seq);
+  Result<Json> found = ReadDecodedEntry(store, r.donation_seq);
   if (!found.ok() || found.value()["kind"] != "donation") {
     return Status::NotFound("entry " + std::to_string(r.donation_seq) +
                             " is not a donation; see `probity donation list`");
@@ -75,7 +70,7 @@ Result<std::int64_t> ActiveConsent(Store& store, const std::string& subject,
   PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> seqs, store.FindEntries("", subject));
   std::int64_t active = -1;
   for (std::int64_t seq : seqs) {
-    PROBITY_ASSIGN_OR_RETURN(Json e, ReadEntryAt(store, seq));
+    PROBITY_ASSIGN_OR_RETURN(Json e, ReadDecodedEntry(store, seq));
     if (e.value("purpose", "") != purpose) continue;
     if (e["kind"] == "consent") active = seq;
     if (e["kind"] == "consent_withdrawal") active = -1;
@@ -104,7 +99,7 @@ Result<std::vector<DonationRecord>> ListDonations(Ledger& ledger, const std::str
   PROBITY_ASSIGN_OR_RETURN(auto refunded, RefundedBySeq(store, subject));
   std::vector<DonationRecord> out;
   for (std::int64_t seq : seqs) {
-    PROBITY_ASSIGN_OR_RETURN(Json e, ReadEntryAt(store, seq));
+    PROBITY_ASSIGN_OR_RETURN(Json e, ReadDecodedEntry(store, seq));
     if (!scope.empty() && e["scope"] != scope) continue;
     out.push_back(DonationFromEntry(e, refunded[seq]));
   }

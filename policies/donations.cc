@@ -9,17 +9,12 @@
 namespace probity {
 namespace {
 
-Result<Json> ReadEntryAt(Store& store, std::int64_t seq) {
-  PROBITY_ASSIGN_OR_RETURN(StoredEntry stored, store.GetEntry(seq));
-  return DecodeEntry(stored.body);
-}
-
 // Type in clear from donor_added; nationality, residence, employer and
 // occupation from the sealed personal data (the policy needs them).
 Result<DonorFacts> LoadDonorFacts(Store& store, const std::string& subject) {
   PROBITY_RETURN_IF_ERROR(RequireDonorExists(store, subject));
   PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> seqs, store.FindEntries("donor_added", subject));
-  PROBITY_ASSIGN_OR_RETURN(Json e, ReadEntryAt(store, seqs.front()));
+  PROBITY_ASSIGN_OR_RETURN(Json e, ReadDecodedEntry(store, seqs.front()));
   DonorFacts d;
   d.subject = subject;
   d.donor_type = e["donor_type"].get<std::string>();
@@ -56,7 +51,7 @@ Result<History> LoadHistory(Store& store, const std::string& subject, const Boun
   PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> seqs, store.FindEntries("", subject));
   std::map<std::int64_t, PastGift> gifts;
   for (std::int64_t seq : seqs) {
-    PROBITY_ASSIGN_OR_RETURN(Json e, ReadEntryAt(store, seq));
+    PROBITY_ASSIGN_OR_RETURN(Json e, ReadDecodedEntry(store, seq));
     if (e["kind"] == "donation" && e["scope"] == scope.info.id) {
       PastGift& g = gifts[seq];
       g.net_minor = e["amount_minor"].get<std::int64_t>();

@@ -9,11 +9,6 @@
 namespace probity {
 namespace {
 
-Result<Json> ReadEntryAt(Store& store, std::int64_t seq) {
-  PROBITY_ASSIGN_OR_RETURN(StoredEntry stored, store.GetEntry(seq));
-  return DecodeEntry(stored.body);
-}
-
 // Donation seqs whose obligations are met: refunded in full, or each rule
 // resolved by an obligation_resolved entry.
 struct Resolutions {
@@ -25,13 +20,13 @@ Result<Resolutions> LoadResolutions(Store& store) {
   Resolutions r;
   PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> refunds, store.FindEntries("refund", ""));
   for (std::int64_t seq : refunds) {
-    PROBITY_ASSIGN_OR_RETURN(Json e, ReadEntryAt(store, seq));
+    PROBITY_ASSIGN_OR_RETURN(Json e, ReadDecodedEntry(store, seq));
     r.refunded_minor[e["donation_seq"].get<std::int64_t>()] += e["amount_minor"].get<std::int64_t>();
   }
   PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> done,
                            store.FindEntries("obligation_resolved", ""));
   for (std::int64_t seq : done) {
-    PROBITY_ASSIGN_OR_RETURN(Json e, ReadEntryAt(store, seq));
+    PROBITY_ASSIGN_OR_RETURN(Json e, ReadDecodedEntry(store, seq));
     r.resolved.insert({e["donation_seq"].get<std::int64_t>(), e["rule"].get<std::string>()});
   }
   return r;
@@ -45,7 +40,7 @@ Result<std::vector<OpenObligation>> ListObligations(Ledger& ledger, const Date& 
   PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> gifts, store.FindEntries("donation", ""));
   std::vector<OpenObligation> out;
   for (std::int64_t seq : gifts) {
-    PROBITY_ASSIGN_OR_RETURN(Json e, ReadEntryAt(store, seq));
+    PROBITY_ASSIGN_OR_RETURN(Json e, ReadDecodedEntry(store, seq));
     if (!e.contains("obligations")) continue;
     const std::int64_t refunded = res.refunded_minor[seq];
     for (const Json& o : e["obligations"]) {
@@ -84,7 +79,7 @@ Result<std::int64_t> ResolveObligation(Ledger& ledger, const NamedKey& key,
                               " has no open obligation under rule " + rule_id +
                               "; see `probity obligations`");
     }
-    PROBITY_ASSIGN_OR_RETURN(Json gift, ReadEntryAt(batch.store(), donation_seq));
+    PROBITY_ASSIGN_OR_RETURN(Json gift, ReadDecodedEntry(batch.store(), donation_seq));
     PROBITY_ASSIGN_OR_RETURN(Date given, ParseDate(gift["date"].get<std::string>()));
     if (date < given) {
       return Status::InvalidArgument("an obligation cannot be met before its donation (" +

@@ -5,17 +5,12 @@
 namespace probity {
 namespace {
 
-Result<Json> ReadEntryAt(Store& store, std::int64_t seq) {
-  PROBITY_ASSIGN_OR_RETURN(StoredEntry stored, store.GetEntry(seq));
-  return DecodeEntry(stored.body);
-}
-
 // The adopted text of `pack_id`, if any, and the seq that adopted it.
 Result<std::optional<std::pair<std::int64_t, Json>>> FindAdoption(Store& store,
                                                                   const std::string& pack_id) {
   PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> seqs, store.FindEntries("policy_adopted", ""));
   for (std::int64_t seq : seqs) {
-    PROBITY_ASSIGN_OR_RETURN(Json e, ReadEntryAt(store, seq));
+    PROBITY_ASSIGN_OR_RETURN(Json e, ReadDecodedEntry(store, seq));
     if (e["pack_id"] == pack_id) return std::optional(std::make_pair(seq, e));
   }
   return std::optional<std::pair<std::int64_t, Json>>();
@@ -123,7 +118,7 @@ Result<std::int64_t> AddScope(Ledger& ledger, const NamedKey& key, const Pack& p
 Result<BoundScope> LoadScope(Store& store, const std::string& scope_id) {
   PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> seqs, store.FindEntries("scope_added", ""));
   for (std::int64_t seq : seqs) {
-    PROBITY_ASSIGN_OR_RETURN(Json e, ReadEntryAt(store, seq));
+    PROBITY_ASSIGN_OR_RETURN(Json e, ReadDecodedEntry(store, seq));
     if (e["scope"] == scope_id) return BindScope(store, e);
   }
   return Status::NotFound("no scope " + scope_id + " in this ledger; add it with `probity scope "
@@ -134,7 +129,7 @@ Result<std::vector<BoundScope>> ListScopes(Store& store) {
   PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> seqs, store.FindEntries("scope_added", ""));
   std::vector<BoundScope> out;
   for (std::int64_t seq : seqs) {
-    PROBITY_ASSIGN_OR_RETURN(Json e, ReadEntryAt(store, seq));
+    PROBITY_ASSIGN_OR_RETURN(Json e, ReadDecodedEntry(store, seq));
     PROBITY_ASSIGN_OR_RETURN(BoundScope b, BindScope(store, e));
     out.push_back(std::move(b));
   }
