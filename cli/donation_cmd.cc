@@ -4,10 +4,6 @@
 #include "policies/donations.h"
 
 namespace probity::cli {
-namespace {
-
-}  // namespace
-
 Result<DonationRequest> MakeDonationRequest(const DonationOptions& o) {
   DonationRequest r;
   r.anonymous = o.anonymous;
@@ -36,7 +32,8 @@ void AddDonationOptions(CLI::App* cmd, DonationOptions& o) {
   cmd->add_option("--amount", o.amount, "decimal amount, e.g. 150 or 150.00")->required();
   cmd->add_option("--currency", o.currency, "ISO 4217 code: EUR, USD, GBP, ...")->required();
   cmd->add_option("--method", o.method,
-                  "cash, cheque, transfer, card, direct-debit, in-kind, other")->required();
+                  "cash, cheque, transfer, card, direct-debit, in-kind, other")
+      ->required();
   cmd->add_option("--date", o.date, "date received, YYYY-MM-DD")->required();
   cmd->add_option("--scope", o.scope, "election or period id, e.g. fr-pres-2027")->required();
   cmd->add_option("--election", o.election, "FEC election designation: P2026, G2026, R2026");
@@ -48,20 +45,29 @@ void AddDonationOptions(CLI::App* cmd, DonationOptions& o) {
 namespace {
 
 Json DonationJson(const DonationRecord& d) {
-  return {{"seq", d.seq},           {"subject", d.subject},
-          {"amount_minor", d.amount_minor}, {"refunded_minor", d.refunded_minor},
-          {"currency", d.currency}, {"method", d.method},
-          {"date", d.date},         {"scope", d.scope}};
+  return {{"seq", d.seq},
+          {"subject", d.subject},
+          {"amount_minor", d.amount_minor},
+          {"refunded_minor", d.refunded_minor},
+          {"currency", d.currency},
+          {"method", d.method},
+          {"date", d.date},
+          {"scope", d.scope},
+          {"corrections", d.corrections}};
 }
 
 Status PrintDonations(const std::vector<DonationRecord>& list, bool json) {
   Json all = Json::array();
   for (const DonationRecord& d : list) {
-    if (json) { all.push_back(DonationJson(d)); continue; }
+    if (json) {
+      all.push_back(DonationJson(d));
+      continue;
+    }
     PROBITY_ASSIGN_OR_RETURN(Currency c, LookupCurrency(d.currency));
     std::string line = std::to_string(d.seq) + "  " + d.date + "  " + d.subject + "  " +
                        Money(d.amount_minor, c).ToDisplay() + "  " + d.method + "  " + d.scope;
     if (d.refunded_minor > 0) line += "  refunded " + Money(d.refunded_minor, c).ToDisplay();
+    if (d.corrections > 0) line += "  (corrected)";
     PrintOut(line);
   }
   if (json) PrintJson(all);
@@ -81,9 +87,10 @@ Status RunAdd(const GlobalOptions& g, const DonationOptions& o) {
 void RegisterAdd(CLI::App& donation, GlobalOptions& g, Action& action) {
   auto o = std::make_shared<DonationOptions>();
   CLI::App* add = donation.add_subcommand(
-      "add", "record a donation after the scope's policy decides; prints its entry number\n"
-             "  example: probity donation add --donor S-0123456789 --amount 150.00 "
-             "--currency EUR --method cheque --date 2026-05-01 --scope fr-pres-2027");
+      "add",
+      "record a donation after the scope's policy decides; prints its entry number\n"
+      "  example: probity donation add --donor S-0123456789 --amount 150.00 "
+      "--currency EUR --method cheque --date 2026-05-01 --scope fr-pres-2027");
   AddDonationOptions(add, *o);
   add->callback([&g, &action, o] { action = [&g, o] { return RunAdd(g, *o); }; });
 }
@@ -98,11 +105,59 @@ Status RunRefund(const GlobalOptions& g, const RefundOptions& o) {
   PROBITY_ASSIGN_OR_RETURN(Date date, ParseDate(o.date));
   PROBITY_ASSIGN_OR_RETURN(auto ledger, OpenLedger(g));
   PROBITY_ASSIGN_OR_RETURN(NamedKey key, LoadSigningKey(g));
-  PROBITY_ASSIGN_OR_RETURN(std::int64_t seq,
-                           AddRefund(*ledger, key, NewRefund{o.donation_seq, amount, date,
-                                                             o.reason}));
+  PROBITY_ASSIGN_OR_RETURN(
+      std::int64_t seq, AddRefund(*ledger, key, NewRefund{o.donation_seq, amount, date, o.reason}));
   PrintOut(std::to_string(seq));
   return Status::OK();
+}
+
+struct CorrectOptions {
+  std::int64_t donation_seq = -1;
+  std::string amount, currency, method, date, reason;
+};
+
+Status RunCorrect(const GlobalOptions& g, const CorrectOptions& o) {
+  CorrectionRequest c;
+  c.donation_seq = o.donation_seq;
+  if (o.amount.empty() != o.currency.empty()) {
+    return Status::InvalidArgument("give --amount with --currency (the donation's currency)");
+  }
+  if (!o.amount.empty()) {
+    PROBITY_ASSIGN_OR_RETURN(c.amount, ParseMoney(o.amount, o.currency, Sign::kPositive));
+  }
+  if (!o.method.empty()) c.method = o.method;
+  if (!o.date.empty()) {
+    PROBITY_ASSIGN_OR_RETURN(c.date, ParseDate(o.date));
+  }
+  if (!c.amount && !c.method && !c.date) {
+    return Status::InvalidArgument(
+        "say what to correct: --amount with --currency, --method "
+        "or --date");
+  }
+  c.reason = o.reason;
+  PROBITY_ASSIGN_OR_RETURN(auto ledger, OpenLedger(g));
+  PROBITY_ASSIGN_OR_RETURN(NamedKey key, LoadSigningKey(g));
+  PROBITY_ASSIGN_OR_RETURN(Recorded recorded, RecordCorrection(*ledger, key, c));
+  for (const std::string& note : recorded.decision.notes) Warn(note);
+  PrintOut(std::to_string(recorded.seq));
+  return Status::OK();
+}
+
+void RegisterCorrect(CLI::App& donation, GlobalOptions& g, Action& action) {
+  auto o = std::make_shared<CorrectOptions>();
+  CLI::App* correct = donation.add_subcommand(
+      "correct",
+      "restate a donation recorded wrongly (amount, method or date); the scope's\n"
+      "  policy decides the corrected gift again; prints the correction's entry number\n"
+      "  example: probity donation correct --donation 7 --amount 30.00 --currency EUR "
+      "--reason 'typed 300 for 30'");
+  correct->add_option("--donation", o->donation_seq, "entry number of the donation")->required();
+  correct->add_option("--amount", o->amount, "the right amount");
+  correct->add_option("--currency", o->currency, "the donation's currency, with --amount");
+  correct->add_option("--method", o->method, "the right payment method");
+  correct->add_option("--date", o->date, "the right date received, YYYY-MM-DD");
+  correct->add_option("--reason", o->reason, "what was wrong, no personal data")->required();
+  correct->callback([&g, &action, o] { action = [&g, o] { return RunCorrect(g, *o); }; });
 }
 
 }  // namespace
@@ -111,12 +166,16 @@ void RegisterDonationCommands(CLI::App& app, GlobalOptions& g, Action& action) {
   CLI::App* donation = app.add_subcommand("donation", "donations");
   donation->require_subcommand(1);
   RegisterAdd(*donation, g, action);
+  RegisterCorrect(*donation, g, action);
 
-  struct ListOptions { std::string scope, donor; };
+  struct ListOptions {
+    std::string scope, donor;
+  };
   auto lo = std::make_shared<ListOptions>();
   CLI::App* list = donation->add_subcommand(
-      "list", "donations, with what was refunded\n  example: probity donation list --scope "
-              "fr-pres-2027 --json");
+      "list",
+      "donations, with what was refunded\n  example: probity donation list --scope "
+      "fr-pres-2027 --json");
   list->add_option("--scope", lo->scope, "only this scope");
   list->add_option("--donor", lo->donor, "only this subject");
   list->callback([&g, &action, lo] {
@@ -130,10 +189,11 @@ void RegisterDonationCommands(CLI::App& app, GlobalOptions& g, Action& action) {
   });
 
   auto ro = std::make_shared<RefundOptions>();
-  CLI::App* refund = app.add_subcommand(
-      "refund", "refund all or part of a donation; prints the refund's entry number\n"
-                "  example: probity refund --donation 7 --amount 50.00 --currency EUR "
-                "--date 2026-05-10 --reason 'over the cap'");
+  CLI::App* refund =
+      app.add_subcommand("refund",
+                         "refund all or part of a donation; prints the refund's entry number\n"
+                         "  example: probity refund --donation 7 --amount 50.00 --currency EUR "
+                         "--date 2026-05-10 --reason 'over the cap'");
   refund->add_option("--donation", ro->donation_seq, "entry number of the donation")->required();
   refund->add_option("--amount", ro->amount, "amount refunded")->required();
   refund->add_option("--currency", ro->currency, "the donation's currency")->required();

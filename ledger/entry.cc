@@ -94,6 +94,18 @@ const std::vector<KindSpec>& Kinds() {
        {{"subject", Field::kSubject, true}, {"donation_seq", Field::kUint, true},
         {"amount_minor", Field::kAmount, true}, {"currency", Field::kCurrency, true},
         {"date", Field::kDate, true}, {"reason", Field::kText, false}}},
+      // Restates a donation recorded wrongly (a typing error in the amount,
+      // method or date): the latest correction of a donation gives its amount,
+      // method, date, obligations and flags; the donation and earlier
+      // corrections stay in the history. Subject, scope and currency are
+      // copies of the donation's, so that the index columns can serve the
+      // donor's and the scope's aggregates.
+      {"correction",
+       {{"donation_seq", Field::kUint, true}, {"subject", Field::kSubject, false},
+        {"scope", Field::kScope, true}, {"currency", Field::kCurrency, true},
+        {"amount_minor", Field::kAmount, true}, {"method", Field::kMethod, true},
+        {"date", Field::kDate, true}, {"reason", Field::kText, true},
+        {"obligations", Field::kObligations, false}, {"flags", Field::kFlags, false}}},
       {"consent",
        {{"subject", Field::kSubject, true}, {"purpose", Field::kScope, true},
         {"text_sha256", Field::kHash, true}, {"channel", Field::kScope, true},
@@ -401,8 +413,9 @@ EntryIndex IndexOf(const Json& entry) {
   index.kind = entry.value("kind", "");
   index.subject = entry.value("subject", "");
   index.scope = entry.value("scope", "");
-  if (index.kind == "donation") index.method = entry.value("method", "");
-  if (index.kind == "donation" || index.kind == "refund") {
+  const bool restates = index.kind == "donation" || index.kind == "correction";
+  if (restates) index.method = entry.value("method", "");
+  if (restates || index.kind == "refund") {
     index.amount_minor = entry.value("amount_minor", std::int64_t{0});
   }
   return index;

@@ -54,19 +54,33 @@ struct NewDonation {
 // ledger's own tests and benchmarks.
 Result<std::int64_t> AddDonation(Ledger& ledger, const NamedKey& key, const NewDonation& d);
 
+// A donation as it stands: the latest correction's amount, method, date,
+// obligations and flags over the donation's own, net of refunds.
 struct DonationRecord {
   std::int64_t seq = 0;
-  std::string subject;
+  std::string subject;  // empty for an anonymous gift
   std::int64_t amount_minor = 0;
   std::int64_t refunded_minor = 0;
   std::string currency;
   std::string method;
   std::string date;
   std::string scope;
+  std::string election;  // empty if none
+  std::string nature = "gift";
+  bool cap_declared = false;
+  Json obligations = Json::array();  // [{rule, due, action, cure_minor?}]
+  Json flags = Json::array();        // rule ids
+  int corrections = 0;               // how many correction entries restate it
+  std::string first_refund_date;     // empty if never refunded
 };
-// Filters are ignored when empty.
+// Filters are ignored when empty. Reads the donations with their refunds and
+// corrections: with a subject, only that subject's entries (indexed).
+Result<std::vector<DonationRecord>> LoadDonations(Store& store, const std::string& scope,
+                                                  const std::string& subject);
 Result<std::vector<DonationRecord>> ListDonations(Ledger& ledger, const std::string& scope,
                                                   const std::string& subject);
+// The donation at `seq` as it stands; NotFound if `seq` is not a donation.
+Result<DonationRecord> LoadDonation(Store& store, std::int64_t seq);
 
 struct NewRefund {
   std::int64_t donation_seq = 0;

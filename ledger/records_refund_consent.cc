@@ -1,4 +1,5 @@
 // Donation listing, refunds and consents (see records.h).
+#include <algorithm>
 #include <map>
 
 #include "ledger/records.h"
@@ -6,56 +7,82 @@
 namespace probity {
 namespace {
 
-// Sum of refunds per donation seq, for one subject (or all when empty).
-Result<std::map<std::int64_t, std::int64_t>> RefundedBySeq(Store& store,
-                                                           const std::string& subject) {
-  PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> seqs, store.FindEntries("refund", subject));
-  std::map<std::int64_t, std::int64_t> refunded;
-  for (std::int64_t seq : seqs) {
-    PROBITY_ASSIGN_OR_RETURN(Json e, ReadDecodedEntry(store, seq));
-    refunded[e["donation_seq"].get<std::int64_t>()] += e["amount_minor"].get<std::int64_t>();
-  }
-  return refunded;
-}
-
-DonationRecord DonationFromEntry(const Json& e, std::int64_t refunded_minor) {
-  DonationRecord d;
-  d.seq = e["seq"].get<std::int64_t>();
-  d.subject = e.value("subject", "");  // empty for an anonymous gift
+// The fields a donation or a correction states about the gift.
+void Restate(DonationRecord& d, const Json& e) {
   d.amount_minor = e["amount_minor"].get<std::int64_t>();
-  d.refunded_minor = refunded_minor;
-  d.currency = e["currency"].get<std::string>();
   d.method = e["method"].get<std::string>();
   d.date = e["date"].get<std::string>();
-  d.scope = e["scope"].get<std::string>();
-  return d;
+  d.obligations = e.value("obligations", Json::array());
+  d.flags = e.value("flags", Json::array());
 }
 
-Status CheckRefund(Store& store, const NewRefund& r, Json* donation) {
-  Result<Json> found = ReadDecodedEntry(store, r.donation_seq);
-  if (!found.ok() || found.value()["kind"] != "donation") {
+// Folds donations, refunds and corrections, read in seq order, into records.
+class DonationFold {
+ public:
+  void Apply(const Json& e) {
+    const std::string kind = e["kind"].get<std::string>();
+    if (kind == "donation") {
+      DonationRecord& d = by_seq_[e["seq"].get<std::int64_t>()];
+      d.seq = e["seq"].get<std::int64_t>();
+      d.subject = e.value("subject", "");
+      d.currency = e["currency"].get<std::string>();
+      d.scope = e["scope"].get<std::string>();
+      d.election = e.value("election", "");
+      d.nature = e.value("nature", "gift");
+      d.cap_declared = e.contains("cap_declared");
+      Restate(d, e);
+      return;
+    }
+    if (kind != "refund" && kind != "correction") return;
+    auto it = by_seq_.find(e["donation_seq"].get<std::int64_t>());
+    if (it == by_seq_.end()) return;  // verify reports such an entry; listings skip it
+    DonationRecord& d = it->second;
+    if (kind == "correction") {
+      Restate(d, e);
+      ++d.corrections;
+      return;
+    }
+    d.refunded_minor += e["amount_minor"].get<std::int64_t>();
+    const std::string date = e["date"].get<std::string>();
+    if (d.first_refund_date.empty() || date < d.first_refund_date) d.first_refund_date = date;
+  }
+  std::map<std::int64_t, DonationRecord>& records() { return by_seq_; }
+
+ private:
+  std::map<std::int64_t, DonationRecord> by_seq_;
+};
+
+Result<DonationFold> FoldEntries(Store& store, const std::vector<std::int64_t>& seqs) {
+  DonationFold fold;
+  for (std::int64_t seq : seqs) {
+    PROBITY_ASSIGN_OR_RETURN(Json e, ReadDecodedEntry(store, seq));
+    fold.Apply(e);
+  }
+  return fold;
+}
+
+Status CheckRefund(Store& store, const NewRefund& r, DonationRecord* donation) {
+  Result<DonationRecord> found = LoadDonation(store, r.donation_seq);
+  if (!found.ok()) {
+    if (!found.status().IsNotFound()) return found.status();
     return Status::NotFound("entry " + std::to_string(r.donation_seq) +
                             " is not a donation; see `probity donation list`");
   }
-  *donation = found.value();
-  if (!donation->contains("subject")) {
+  *donation = std::move(found.value());
+  if (donation->subject.empty()) {
     return Status::InvalidArgument("donation " + std::to_string(r.donation_seq) +
                                    " is anonymous: there is no donor to refund");
   }
-  const std::string currency = (*donation)["currency"].get<std::string>();
-  if (currency != r.amount.currency_code()) {
+  if (donation->currency != r.amount.currency_code()) {
     return Status::InvalidArgument("donation " + std::to_string(r.donation_seq) + " is in " +
-                                   currency + "; refund it in " + currency);
+                                   donation->currency + "; refund it in " + donation->currency);
   }
-  PROBITY_ASSIGN_OR_RETURN(Date donated, ParseDate((*donation)["date"].get<std::string>()));
+  PROBITY_ASSIGN_OR_RETURN(Date donated, ParseDate(donation->date));
   if (r.date < donated) {
     return Status::InvalidArgument("a refund cannot be dated before its donation (" +
                                    FormatDate(donated) + ")");
   }
-  const std::string subject = (*donation)["subject"].get<std::string>();
-  PROBITY_ASSIGN_OR_RETURN(auto refunded, RefundedBySeq(store, subject));
-  const std::int64_t left = (*donation)["amount_minor"].get<std::int64_t>() -
-                            refunded[r.donation_seq];
+  const std::int64_t left = donation->amount_minor - donation->refunded_minor;
   if (r.amount.amount_minor() > left) {
     return Status::InvalidArgument(
         "refund of " + r.amount.ToDisplay() + " is more than what is left of donation " +
@@ -92,28 +119,60 @@ Result<std::int64_t> AppendOne(Ledger& ledger, const NamedKey& key,
 
 }  // namespace
 
-Result<std::vector<DonationRecord>> ListDonations(Ledger& ledger, const std::string& scope,
+Result<std::vector<DonationRecord>> LoadDonations(Store& store, const std::string& scope,
                                                   const std::string& subject) {
-  Store& store = ledger.store();
-  PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> seqs, store.FindEntries("donation", subject));
-  PROBITY_ASSIGN_OR_RETURN(auto refunded, RefundedBySeq(store, subject));
+  std::vector<std::int64_t> seqs;
+  if (!subject.empty()) {
+    PROBITY_ASSIGN_OR_RETURN(seqs, store.FindEntries("", subject));
+  } else {
+    for (const char* kind : {"donation", "refund", "correction"}) {
+      PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> some, store.FindEntries(kind, ""));
+      seqs.insert(seqs.end(), some.begin(), some.end());
+    }
+    std::sort(seqs.begin(), seqs.end());
+  }
+  PROBITY_ASSIGN_OR_RETURN(DonationFold fold, FoldEntries(store, seqs));
   std::vector<DonationRecord> out;
-  for (std::int64_t seq : seqs) {
-    PROBITY_ASSIGN_OR_RETURN(Json e, ReadDecodedEntry(store, seq));
-    if (!scope.empty() && e["scope"] != scope) continue;
-    out.push_back(DonationFromEntry(e, refunded[seq]));
+  for (auto& [seq, d] : fold.records()) {
+    if (scope.empty() || d.scope == scope) out.push_back(std::move(d));
   }
   return out;
+}
+
+Result<std::vector<DonationRecord>> ListDonations(Ledger& ledger, const std::string& scope,
+                                                  const std::string& subject) {
+  return LoadDonations(ledger.store(), scope, subject);
+}
+
+Result<DonationRecord> LoadDonation(Store& store, std::int64_t seq) {
+  Result<Json> found = ReadDecodedEntry(store, seq);
+  if (!found.ok() && !found.status().IsNotFound()) return found.status();
+  if (!found.ok() || found.value()["kind"] != "donation") {
+    return Status::NotFound("entry " + std::to_string(seq) + " is not a donation");
+  }
+  const Json& e = found.value();
+  // An identified gift's refunds and corrections carry its subject; an
+  // anonymous one cannot be refunded, and its corrections carry its scope.
+  std::vector<std::int64_t> seqs;
+  if (e.contains("subject")) {
+    PROBITY_ASSIGN_OR_RETURN(seqs, store.FindEntries("", e["subject"].get<std::string>()));
+  } else {
+    PROBITY_ASSIGN_OR_RETURN(seqs,
+                             store.FindScopeEntries(e["scope"].get<std::string>(), "correction"));
+    seqs.insert(seqs.begin(), seq);
+  }
+  PROBITY_ASSIGN_OR_RETURN(DonationFold fold, FoldEntries(store, seqs));
+  return std::move(fold.records().at(seq));
 }
 
 Result<std::int64_t> AddRefund(Ledger& ledger, const NamedKey& key, const NewRefund& r) {
   if (r.amount.amount_minor() <= 0) return Status::InvalidArgument("the amount must be positive");
   if (!r.reason.empty()) PROBITY_RETURN_IF_ERROR(ValidateReasonText(r.reason));
   return AppendOne(ledger, key, [&](AppendBatch& batch) -> Result<EntryDraft> {
-    Json donation;
+    DonationRecord donation;
     PROBITY_RETURN_IF_ERROR(CheckRefund(batch.store(), r, &donation));
     EntryDraft draft{"refund", Json::object()};
-    draft.fields["subject"] = donation["subject"];
+    draft.fields["subject"] = donation.subject;
     draft.fields["donation_seq"] = r.donation_seq;
     draft.fields["amount_minor"] = r.amount.amount_minor_i64();
     draft.fields["currency"] = std::string(r.amount.currency_code());

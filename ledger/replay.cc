@@ -39,20 +39,20 @@ Status Replay::CheckRecord(const Json& e) {
                                       ", who was never registered");
   }
   if (kind == "donation") {
-    gifts_[seq] = Gift{e.value("subject", ""), Str(e, "currency"), Int(e, "amount_minor"),
-                       Str(e, "date")};
+    gifts_[seq] = Gift{e.value("subject", ""),
+                       Str(e, "currency"),
+                       Str(e, "scope"),
+                       Int(e, "amount_minor"),
+                       0,
+                       Str(e, "date"),
+                       ""};
     if (e.contains("obligations")) {
       for (const Json& o : e["obligations"]) obligations_.insert({seq, Str(o, "rule")});
     }
   } else if (kind == "refund") {
-    auto it = gifts_.find(Int(e, "donation_seq"));
-    if (it == gifts_.end() || it->second.subject != Str(e, "subject") ||
-        it->second.currency != Str(e, "currency") || Str(e, "date") < it->second.date ||
-        Int(e, "amount_minor") > it->second.left_minor) {
-      return Status::VerificationFailed("refund does not match an earlier donation "
-                                        "(donor, currency, date or amount left)");
-    }
-    it->second.left_minor -= Int(e, "amount_minor");
+    return CheckRefund(e);
+  } else if (kind == "correction") {
+    return CheckCorrection(e);
   } else if (kind == "consent") {
     consents_[{Str(e, "subject"), Str(e, "purpose")}] = seq;
   } else if (kind == "consent_withdrawal") {
@@ -61,6 +61,52 @@ Status Replay::CheckRecord(const Json& e) {
       return Status::VerificationFailed("withdraws a consent that is not in force");
     }
     consents_.erase(it);
+  }
+  return Status::OK();
+}
+
+// A refund names an earlier identified donation, in its currency, dated no
+// earlier, and never takes back more than is left of it.
+Status Replay::CheckRefund(const Json& e) {
+  auto it = gifts_.find(Int(e, "donation_seq"));
+  if (it == gifts_.end() || it->second.subject.empty() || it->second.subject != Str(e, "subject") ||
+      it->second.currency != Str(e, "currency") || Str(e, "date") < it->second.date ||
+      Int(e, "amount_minor") > it->second.amount_minor - it->second.refunded_minor) {
+    return Status::VerificationFailed(
+        "refund does not match an earlier donation "
+        "(donor, currency, date or amount left)");
+  }
+  Gift& g = it->second;
+  g.refunded_minor += Int(e, "amount_minor");
+  if (g.first_refund_date.empty() || Str(e, "date") < g.first_refund_date) {
+    g.first_refund_date = Str(e, "date");
+  }
+  return Status::OK();
+}
+
+// A correction restates an earlier donation with the same donor, scope and
+// currency, never below what was refunded nor dated after the first refund.
+Status Replay::CheckCorrection(const Json& e) {
+  auto it = gifts_.find(Int(e, "donation_seq"));
+  if (it == gifts_.end() || it->second.subject != e.value("subject", "") ||
+      it->second.scope != Str(e, "scope") || it->second.currency != Str(e, "currency")) {
+    return Status::VerificationFailed(
+        "correction does not match an earlier donation "
+        "(donor, scope or currency)");
+  }
+  Gift& g = it->second;
+  if (Int(e, "amount_minor") < g.refunded_minor ||
+      (!g.first_refund_date.empty() && Str(e, "date") > g.first_refund_date)) {
+    return Status::VerificationFailed(
+        "correction leaves the donation below what was refunded "
+        "or dated after its first refund");
+  }
+  g.amount_minor = Int(e, "amount_minor");
+  g.date = Str(e, "date");
+  if (e.contains("obligations")) {
+    for (const Json& o : e["obligations"]) {
+      obligations_.insert({Int(e, "donation_seq"), Str(o, "rule")});
+    }
   }
   return Status::OK();
 }

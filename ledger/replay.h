@@ -1,5 +1,5 @@
 // Replays entries in order and checks what each one may do given those before
-// it: signers (signers.h), donors, donations and refunds, consents. Shared by
+// it: signers (signers.h), donors, donations, refunds and corrections, consents. Shared by
 // the ledger verifier and, later, the bundle verifier.
 // Owned by the verifier; not thread safe.
 #ifndef PROBITY_LEDGER_REPLAY_H_
@@ -25,11 +25,17 @@ class Replay {
   [[nodiscard]] Status CheckRecord(const Json& entry);
   [[nodiscard]] Status CheckPolicyRecord(const Json& entry);
 
+  [[nodiscard]] Status CheckCorrection(const Json& entry);
+  [[nodiscard]] Status CheckRefund(const Json& entry);
+
   struct Gift {
-    std::string subject;
+    std::string subject;  // empty if anonymous
     std::string currency;
-    std::int64_t left_minor = 0;
-    std::string date;
+    std::string scope;
+    std::int64_t amount_minor = 0;  // as last restated
+    std::int64_t refunded_minor = 0;
+    std::string date;               // as last restated
+    std::string first_refund_date;  // empty if never refunded
   };
   SignerSet signers_;
   std::set<std::string> donors_;

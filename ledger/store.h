@@ -48,8 +48,8 @@ struct EntryIndex {
   std::string kind;
   std::string subject;  // empty if none
   std::string scope;    // empty if none
-  std::string method;   // donations: payment method; empty otherwise
-  std::int64_t amount_minor = 0;  // donations and refunds; 0 otherwise
+  std::string method;   // donations and corrections: payment method; empty otherwise
+  std::int64_t amount_minor = 0;  // donations, corrections and refunds; 0 otherwise
   bool operator==(const EntryIndex&) const = default;
 };
 
@@ -79,6 +79,9 @@ class Store : public NodeReader {
   // Seqs of entries matching kind and/or subject (empty string: any), in order.
   Result<std::vector<std::int64_t>> FindEntries(const std::string& kind,
                                                 const std::string& subject);
+  // Seqs of entries of `kind` in `scope`, in order, from the scope index.
+  Result<std::vector<std::int64_t>> FindScopeEntries(const std::string& scope,
+                                                     const std::string& kind);
   // Streams entries [from, to) in order to `fn`; stops at the first error.
   [[nodiscard]] Status ScanEntries(std::int64_t from, std::int64_t to,
                                    const std::function<Status(const StoredEntry&,

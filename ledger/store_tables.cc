@@ -24,6 +24,17 @@ Result<std::array<std::uint8_t, N>> FixedBlob(const Bytes& blob, const char* wha
   return out;
 }
 
+// The first column of every row: the seqs a FindEntries query selects.
+Result<std::vector<std::int64_t>> CollectSeqs(Stmt& stmt) {
+  std::vector<std::int64_t> seqs;
+  for (;;) {
+    PROBITY_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    seqs.push_back(stmt.ColumnInt64(0));
+  }
+  return seqs;
+}
+
 Result<StoredEntry> ReadEntryRow(const Stmt& stmt) {
   StoredEntry e;
   e.seq = stmt.ColumnInt64(0);
@@ -101,13 +112,16 @@ Result<std::vector<std::int64_t>> Store::FindEntries(const std::string& kind,
   PROBITY_ASSIGN_OR_RETURN(CachedStmt stmt, db_->PrepareCached(sql));
   if (!kind.empty()) stmt->Bind(1, kind);
   if (!subject.empty()) stmt->Bind(2, subject);
-  std::vector<std::int64_t> seqs;
-  for (;;) {
-    PROBITY_ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    seqs.push_back(stmt->ColumnInt64(0));
-  }
-  return seqs;
+  return CollectSeqs(*stmt);
+}
+
+Result<std::vector<std::int64_t>> Store::FindScopeEntries(const std::string& scope,
+                                                          const std::string& kind) {
+  PROBITY_ASSIGN_OR_RETURN(
+      CachedStmt stmt,
+      db_->PrepareCached("SELECT seq FROM entries WHERE scope = ? AND kind = ? ORDER BY seq"));
+  stmt->Bind(1, scope).Bind(2, kind);
+  return CollectSeqs(*stmt);
 }
 
 Status Store::ScanEntries(std::int64_t from, std::int64_t to,

@@ -13,7 +13,8 @@ namespace {
 // occupation from the sealed personal data (the policy needs them).
 Result<DonorFacts> LoadDonorFacts(Store& store, const std::string& subject) {
   PROBITY_RETURN_IF_ERROR(RequireDonorExists(store, subject));
-  PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> seqs, store.FindEntries("donor_added", subject));
+  PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> seqs,
+                           store.FindEntries("donor_added", subject));
   PROBITY_ASSIGN_OR_RETURN(Json e, ReadDecodedEntry(store, seqs.front()));
   DonorFacts d;
   d.subject = subject;
@@ -24,19 +25,43 @@ Result<DonorFacts> LoadDonorFacts(Store& store, const std::string& subject) {
     d.identity_erased = true;
     return d;
   }
-  PROBITY_ASSIGN_OR_RETURN(DonorPii pii, OpenPii(key.value(), subject, e["pii"].get<std::string>()));
+  PROBITY_ASSIGN_OR_RETURN(DonorPii pii,
+                           OpenPii(key.value(), subject, e["pii"].get<std::string>()));
   d.nationality = pii.nationality;
   d.residence = pii.residence;
   d.has_employer_and_occupation = !pii.employer.empty() && !pii.occupation.empty();
   return d;
 }
 
-// The donor's earlier gifts in this scope, net of refunds, and the scope's
-// totals per method for the rules that need them. Reads only this donor's
-// entries (indexed by subject) and sums from the scope index: the cost does
-// not grow with the size of the ledger.
+// The scope's gifts by `method`: the donations' amounts summed from the scope
+// index, restated by corrections (rare, so read one by one).
+Result<std::int64_t> ScopeMethodTotal(Store& store, const std::string& scope,
+                                      const std::string& method) {
+  PROBITY_ASSIGN_OR_RETURN(std::int64_t total, store.SumAmountMinor(scope, "donation", method));
+  PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> seqs,
+                           store.FindScopeEntries(scope, "correction"));
+  std::map<std::int64_t, Json> latest;  // by donation seq
+  for (std::int64_t seq : seqs) {
+    PROBITY_ASSIGN_OR_RETURN(Json e, ReadDecodedEntry(store, seq));
+    const std::int64_t donation_seq = e["donation_seq"].get<std::int64_t>();
+    latest[donation_seq] = std::move(e);  // (the right side is evaluated first)
+  }
+  for (const auto& [donation_seq, correction] : latest) {
+    PROBITY_ASSIGN_OR_RETURN(Json d, ReadDecodedEntry(store, donation_seq));
+    if (d["method"] == method) total -= d["amount_minor"].get<std::int64_t>();
+    if (correction["method"] == method) total += correction["amount_minor"].get<std::int64_t>();
+  }
+  return total;
+}
+
+// The donor's earlier gifts in this scope, net of refunds and as corrected,
+// and the scope's totals per method for the rules that need them. Reads only
+// this donor's entries (indexed by subject), the scope's corrections, and
+// sums from the scope index: the cost does not grow with the size of the
+// ledger. `restated` is the donation a correction restates: the decision
+// is taken as if it had not been given.
 Result<History> LoadHistory(Store& store, const std::string& subject, const BoundScope& scope,
-                            const std::string& gift_method) {
+                            const std::string& gift_method, const DonationRecord* restated) {
   History h;
   for (const Rule& rule : scope.pack.rules) {
     // Only a gift by that method can break a method-total rule: others skip the sum.
@@ -44,26 +69,23 @@ Result<History> LoadHistory(Store& store, const std::string& subject, const Boun
         h.scope_method_minor.count(rule.method)) {
       continue;
     }
-    PROBITY_ASSIGN_OR_RETURN(h.scope_method_minor[rule.method],
-                             store.SumAmountMinor(scope.info.id, "donation", rule.method));
+    PROBITY_ASSIGN_OR_RETURN(std::int64_t total,
+                             ScopeMethodTotal(store, scope.info.id, rule.method));
+    if (restated != nullptr && restated->method == rule.method) total -= restated->amount_minor;
+    h.scope_method_minor[rule.method] = total;
   }
   if (subject.empty()) return h;
-  PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> seqs, store.FindEntries("", subject));
-  std::map<std::int64_t, PastGift> gifts;
-  for (std::int64_t seq : seqs) {
-    PROBITY_ASSIGN_OR_RETURN(Json e, ReadDecodedEntry(store, seq));
-    if (e["kind"] == "donation" && e["scope"] == scope.info.id) {
-      PastGift& g = gifts[seq];
-      g.net_minor = e["amount_minor"].get<std::int64_t>();
-      PROBITY_ASSIGN_OR_RETURN(g.date, ParseDate(e["date"].get<std::string>()));
-      g.election = e.value("election", "");
-      g.nature = e.value("nature", "gift");
-    } else if (e["kind"] == "refund") {
-      auto it = gifts.find(e["donation_seq"].get<std::int64_t>());
-      if (it != gifts.end()) it->second.net_minor -= e["amount_minor"].get<std::int64_t>();
-    }
+  PROBITY_ASSIGN_OR_RETURN(std::vector<DonationRecord> gifts,
+                           LoadDonations(store, scope.info.id, subject));
+  for (const DonationRecord& d : gifts) {
+    if (restated != nullptr && d.seq == restated->seq) continue;
+    PastGift g;
+    g.net_minor = d.amount_minor - d.refunded_minor;
+    PROBITY_ASSIGN_OR_RETURN(g.date, ParseDate(d.date));
+    g.election = d.election;
+    g.nature = d.nature;
+    h.donor_gifts.push_back(std::move(g));
   }
-  for (auto& [seq, g] : gifts) h.donor_gifts.push_back(g);
   return h;
 }
 
@@ -78,7 +100,8 @@ Status CheckRequest(const DonationRequest& r) {
   return ValidateScopeId(r.scope).WithContext("--scope");
 }
 
-Result<Decision> DecideRequest(Store& store, const DonationRequest& r) {
+Result<Decision> DecideRequest(Store& store, const DonationRequest& r,
+                               const DonationRecord* restated = nullptr) {
   PROBITY_RETURN_IF_ERROR(CheckRequest(r));
   PROBITY_ASSIGN_OR_RETURN(BoundScope scope, LoadScope(store, r.scope));
   DonorFacts donor;
@@ -86,15 +109,31 @@ Result<Decision> DecideRequest(Store& store, const DonationRequest& r) {
   if (!r.anonymous) {
     PROBITY_ASSIGN_OR_RETURN(donor, LoadDonorFacts(store, r.subject));
   }
-  PROBITY_ASSIGN_OR_RETURN(History history, LoadHistory(store, r.subject, scope, r.method));
+  PROBITY_ASSIGN_OR_RETURN(History history,
+                           LoadHistory(store, r.subject, scope, r.method, restated));
   GiftFacts gift{r.amount_minor, r.currency, r.method, r.date, r.election, r.nature};
   return Decide(scope.pack, scope.info, donor, gift, history);
 }
 
+// What the decision adds to the entry: the obligations it creates and the
+// informational rules that fired.
+void AddDecisionFields(const Decision& d, Json& fields) {
+  Json obligations = Json::array();
+  for (const Obligation& o : d.obligations) {
+    Json item = {{"rule", o.rule_id}, {"due", FormatDate(o.due)}, {"action", o.action}};
+    if (o.cure_minor > 0) item["cure_minor"] = o.cure_minor;
+    obligations.push_back(std::move(item));
+  }
+  if (!obligations.empty()) fields["obligations"] = obligations;
+  if (!d.flags.empty()) fields["flags"] = d.flags;
+}
+
 EntryDraft DonationDraft(const DonationRequest& r, const Decision& d) {
   EntryDraft draft{"donation", Json::object()};
-  if (r.anonymous) draft.fields["anonymous"] = true;
-  else draft.fields["subject"] = r.subject;
+  if (r.anonymous)
+    draft.fields["anonymous"] = true;
+  else
+    draft.fields["subject"] = r.subject;
   draft.fields["amount_minor"] = r.amount_minor;
   draft.fields["currency"] = r.currency;
   draft.fields["method"] = r.method;
@@ -103,15 +142,53 @@ EntryDraft DonationDraft(const DonationRequest& r, const Decision& d) {
   if (!r.election.empty()) draft.fields["election"] = r.election;
   if (r.nature != "gift") draft.fields["nature"] = r.nature;
   if (r.cap_declared) draft.fields["cap_declared"] = true;
-  Json obligations = Json::array();
-  for (const Obligation& o : d.obligations) {
-    Json item = {{"rule", o.rule_id}, {"due", FormatDate(o.due)}, {"action", o.action}};
-    if (o.cure_minor > 0) item["cure_minor"] = o.cure_minor;
-    obligations.push_back(std::move(item));
-  }
-  if (!obligations.empty()) draft.fields["obligations"] = obligations;
-  if (!d.flags.empty()) draft.fields["flags"] = d.flags;
+  AddDecisionFields(d, draft.fields);
   return draft;
+}
+
+// The gift as the correction restates it, checked against what already
+// happened to it. InvalidArgument when it changes nothing, would leave more
+// refunded than given, or dates the gift after its first refund.
+Result<DonationRequest> CorrectedRequest(const DonationRecord& d, const CorrectionRequest& c) {
+  DonationRequest r;
+  r.subject = d.subject;
+  r.anonymous = d.subject.empty();
+  r.amount_minor = d.amount_minor;
+  r.currency = d.currency;
+  r.method = d.method;
+  PROBITY_ASSIGN_OR_RETURN(r.date, ParseDate(d.date));
+  r.scope = d.scope;
+  r.election = d.election;
+  r.nature = d.nature;
+  r.cap_declared = d.cap_declared;
+  const std::string what = "donation " + std::to_string(d.seq);
+  if (c.amount) {
+    if (c.amount->currency_code() != d.currency) {
+      return Status::InvalidArgument(what + " is in " + d.currency + "; correct it in " +
+                                     d.currency);
+    }
+    r.amount_minor = c.amount->amount_minor_i64();
+  }
+  if (c.method) {
+    PROBITY_RETURN_IF_ERROR(ValidateMethod(*c.method));
+    r.method = *c.method;
+  }
+  if (c.date) r.date = *c.date;
+  if (r.amount_minor == d.amount_minor && r.method == d.method && FormatDate(r.date) == d.date) {
+    return Status::InvalidArgument("the correction changes nothing in " + what +
+                                   ": give a different --amount, --method or --date");
+  }
+  PROBITY_ASSIGN_OR_RETURN(Currency currency, LookupCurrency(d.currency));
+  if (r.amount_minor < d.refunded_minor) {
+    return Status::InvalidArgument(
+        Money(d.refunded_minor, currency).ToDisplay() + " of " + what +
+        " was already refunded: a gift cannot be corrected below what was refunded");
+  }
+  if (!d.first_refund_date.empty() && FormatDate(r.date) > d.first_refund_date) {
+    return Status::InvalidArgument(what + " was refunded on " + d.first_refund_date +
+                                   ": it cannot be dated after its first refund");
+  }
+  return r;
 }
 
 }  // namespace
@@ -130,6 +207,43 @@ Result<Recorded> RecordDonation(Ledger& ledger, const NamedKey& key, const Donat
 
 Result<Decision> CheckDonation(Ledger& ledger, const DonationRequest& r) {
   return DecideRequest(ledger.store(), r);
+}
+
+}  // namespace probity
+
+namespace probity {
+
+Result<Recorded> RecordCorrection(Ledger& ledger, const NamedKey& key, const CorrectionRequest& c) {
+  PROBITY_RETURN_IF_ERROR(ValidateReasonText(c.reason).WithContext("--reason"));
+  if (c.reason.empty()) {
+    return Status::InvalidArgument("say what was wrong, with --reason (no personal data)");
+  }
+  Recorded out;
+  Result<std::vector<std::int64_t>> seqs = ledger.Append(key, [&](AppendBatch& batch) -> Status {
+    Result<DonationRecord> donation = LoadDonation(batch.store(), c.donation_seq);
+    if (!donation.ok()) {
+      if (!donation.status().IsNotFound()) return donation.status();
+      return Status::NotFound("entry " + std::to_string(c.donation_seq) +
+                              " is not a donation; see `probity donation list`");
+    }
+    PROBITY_ASSIGN_OR_RETURN(DonationRequest r, CorrectedRequest(donation.value(), c));
+    PROBITY_ASSIGN_OR_RETURN(out.decision, DecideRequest(batch.store(), r, &donation.value()));
+    if (!out.decision.accepted) return Status::PolicyViolation(out.decision.message);
+    EntryDraft draft{"correction", Json::object()};
+    draft.fields["donation_seq"] = c.donation_seq;
+    if (!r.anonymous) draft.fields["subject"] = r.subject;
+    draft.fields["scope"] = r.scope;
+    draft.fields["currency"] = r.currency;
+    draft.fields["amount_minor"] = r.amount_minor;
+    draft.fields["method"] = r.method;
+    draft.fields["date"] = FormatDate(r.date);
+    draft.fields["reason"] = c.reason;
+    AddDecisionFields(out.decision, draft.fields);
+    PROBITY_ASSIGN_OR_RETURN(out.seq, batch.Add(draft));
+    return Status::OK();
+  });
+  if (!seqs.ok()) return seqs.status();
+  return out;
 }
 
 }  // namespace probity

@@ -4,10 +4,12 @@
 #ifndef PROBITY_POLICIES_DONATIONS_H_
 #define PROBITY_POLICIES_DONATIONS_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "ledger/ledger.h"
+#include "ledger/money.h"
 #include "policies/engine.h"
 
 namespace probity {
@@ -38,6 +40,19 @@ struct Recorded {
 Result<Recorded> RecordDonation(Ledger& ledger, const NamedKey& key, const DonationRequest& r);
 // The same decision, without writing.
 Result<Decision> CheckDonation(Ledger& ledger, const DonationRequest& r);
+
+// Restates a donation recorded wrongly. Only the fields given change; the
+// restated gift is decided again by the scope's pack as if the original had
+// not been given, and the correction carries the new decision's obligations
+// and flags, which replace the donation's.
+struct CorrectionRequest {
+  std::int64_t donation_seq = -1;
+  std::optional<Money> amount;  // in the donation's currency
+  std::optional<std::string> method;
+  std::optional<Date> date;
+  std::string reason;  // required: what was wrong, no personal data
+};
+Result<Recorded> RecordCorrection(Ledger& ledger, const NamedKey& key, const CorrectionRequest& c);
 
 struct OpenObligation {
   std::int64_t donation_seq = 0;

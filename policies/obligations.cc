@@ -9,49 +9,37 @@
 namespace probity {
 namespace {
 
-// Donation seqs whose obligations are met: refunded in full, or each rule
-// resolved by an obligation_resolved entry.
-struct Resolutions {
-  std::map<std::int64_t, std::int64_t> refunded_minor;
+// (donation seq, rule) pairs met by an obligation_resolved entry.
+Result<std::set<std::pair<std::int64_t, std::string>>> LoadResolved(Store& store) {
   std::set<std::pair<std::int64_t, std::string>> resolved;
-};
-
-Result<Resolutions> LoadResolutions(Store& store) {
-  Resolutions r;
-  PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> refunds, store.FindEntries("refund", ""));
-  for (std::int64_t seq : refunds) {
-    PROBITY_ASSIGN_OR_RETURN(Json e, ReadDecodedEntry(store, seq));
-    r.refunded_minor[e["donation_seq"].get<std::int64_t>()] += e["amount_minor"].get<std::int64_t>();
-  }
   PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> done,
                            store.FindEntries("obligation_resolved", ""));
   for (std::int64_t seq : done) {
     PROBITY_ASSIGN_OR_RETURN(Json e, ReadDecodedEntry(store, seq));
-    r.resolved.insert({e["donation_seq"].get<std::int64_t>(), e["rule"].get<std::string>()});
+    resolved.insert({e["donation_seq"].get<std::int64_t>(), e["rule"].get<std::string>()});
   }
-  return r;
+  return resolved;
 }
 
 }  // namespace
 
+// A donation's obligations are those of its latest decision (the donation's,
+// or its latest correction's); each is met by an obligation_resolved entry
+// or, when money cures it, by refunds reaching its cure_minor.
 Result<std::vector<OpenObligation>> ListObligations(Ledger& ledger, const Date& today) {
   Store& store = ledger.store();
-  PROBITY_ASSIGN_OR_RETURN(Resolutions res, LoadResolutions(store));
-  PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> gifts, store.FindEntries("donation", ""));
+  PROBITY_ASSIGN_OR_RETURN(auto resolved, LoadResolved(store));
+  PROBITY_ASSIGN_OR_RETURN(std::vector<DonationRecord> gifts, LoadDonations(store, "", ""));
   std::vector<OpenObligation> out;
-  for (std::int64_t seq : gifts) {
-    PROBITY_ASSIGN_OR_RETURN(Json e, ReadDecodedEntry(store, seq));
-    if (!e.contains("obligations")) continue;
-    const std::int64_t refunded = res.refunded_minor[seq];
-    for (const Json& o : e["obligations"]) {
-      if (res.resolved.count({seq, o["rule"].get<std::string>()})) continue;
-      // A refund of the excess (or of the whole gift) cures it.
+  for (const DonationRecord& d : gifts) {
+    for (const Json& o : d.obligations) {
+      if (resolved.count({d.seq, o["rule"].get<std::string>()})) continue;
       const std::int64_t cure = o.value("cure_minor", std::int64_t{0});
-      if (cure > 0 && refunded >= cure) continue;
-      OpenObligation ob{seq, e.value("subject", ""), e["scope"].get<std::string>(),
-                        o["rule"].get<std::string>(), o["action"].get<std::string>(),
-                        ParseDate(o["due"].get<std::string>()).value(), false};
-      ob.overdue = ob.due < today;
+      if (cure > 0 && d.refunded_minor >= cure) continue;
+      PROBITY_ASSIGN_OR_RETURN(Date due, ParseDate(o["due"].get<std::string>()));
+      OpenObligation ob{
+          d.seq, d.subject,  d.scope, o["rule"].get<std::string>(), o["action"].get<std::string>(),
+          due,   due < today};
       out.push_back(std::move(ob));
     }
   }
@@ -69,8 +57,7 @@ Result<std::int64_t> ResolveObligation(Ledger& ledger, const NamedKey& key,
   if (how.empty()) return Status::InvalidArgument("say how the obligation was met, with --how");
   std::int64_t seq = -1;
   Result<std::vector<std::int64_t>> seqs = ledger.Append(key, [&](AppendBatch& batch) -> Status {
-    PROBITY_ASSIGN_OR_RETURN(std::vector<OpenObligation> open,
-                             ListObligations(ledger, date));
+    PROBITY_ASSIGN_OR_RETURN(std::vector<OpenObligation> open, ListObligations(ledger, date));
     bool found = std::any_of(open.begin(), open.end(), [&](const OpenObligation& o) {
       return o.donation_seq == donation_seq && o.rule_id == rule_id;
     });
@@ -79,8 +66,8 @@ Result<std::int64_t> ResolveObligation(Ledger& ledger, const NamedKey& key,
                               " has no open obligation under rule " + rule_id +
                               "; see `probity obligations`");
     }
-    PROBITY_ASSIGN_OR_RETURN(Json gift, ReadDecodedEntry(batch.store(), donation_seq));
-    PROBITY_ASSIGN_OR_RETURN(Date given, ParseDate(gift["date"].get<std::string>()));
+    PROBITY_ASSIGN_OR_RETURN(DonationRecord gift, LoadDonation(batch.store(), donation_seq));
+    PROBITY_ASSIGN_OR_RETURN(Date given, ParseDate(gift.date));
     if (date < given) {
       return Status::InvalidArgument("an obligation cannot be met before its donation (" +
                                      FormatDate(given) + ")");

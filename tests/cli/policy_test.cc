@@ -7,7 +7,6 @@
 // whole story; every refusal is checked to leave the file byte for byte as it
 // was (entry count and SHA-256).
 #include <nlohmann/json.hpp>
-
 #include <regex>
 
 #include "tests/cli/cli_harness.h"
@@ -41,7 +40,8 @@ class PolicyTest : public PreparedLedgerTest {
   // A write that must print an entry number alone on stdout.
   std::int64_t OkSeq(const Args& args, RunResult* result = nullptr) {
     const std::string out = Ok(args, result);
-    EXPECT_TRUE(std::regex_match(out, std::regex("[0-9]+"))) << Command(args) << "\"" << out << "\"";
+    EXPECT_TRUE(std::regex_match(out, std::regex("[0-9]+")))
+        << Command(args) << "\"" << out << "\"";
     return std::regex_match(out, std::regex("[0-9]+")) ? std::stoll(out) : -1;
   }
   json OkJson(const Args& args) {
@@ -71,8 +71,9 @@ class PolicyTest : public PreparedLedgerTest {
   std::string AddDonor(const std::string& name, const std::string& type,
                        const std::string& nationality, const std::string& residence,
                        const Args& extra = {}) {
-    Args args{"donor", "add", "--name", name, "--type", type, "--nationality", nationality,
-              "--residence", residence, "--address", "1 Example Street"};
+    Args args{"donor",       "add",     "--name",        name,
+              "--type",      type,      "--nationality", nationality,
+              "--residence", residence, "--address",     "1 Example Street"};
     args.insert(args.end(), extra.begin(), extra.end());
     const std::string id = Ok(args);
     EXPECT_TRUE(std::regex_match(id, std::regex("S-[0-9a-f]+"))) << id;
@@ -80,12 +81,12 @@ class PolicyTest : public PreparedLedgerTest {
   }
   // `verb` is {"donation", "add"} or {"check"}; `who` is {"--donor", ID} or {"--anonymous"}.
   static Args Gift(const Args& verb, const Args& who, const std::string& amount,
-                   const std::string& currency, const std::string& method,
-                   const std::string& date, const std::string& scope, const Args& extra = {}) {
+                   const std::string& currency, const std::string& method, const std::string& date,
+                   const std::string& scope, const Args& extra = {}) {
     Args args = verb;
     args.insert(args.end(), who.begin(), who.end());
-    Args rest{"--amount", amount, "--currency", currency, "--method", method,
-              "--date",   date,   "--scope",    scope};
+    Args rest{"--amount", amount,   "--currency", currency,  "--method",
+              method,     "--date", date,         "--scope", scope};
     args.insert(args.end(), rest.begin(), rest.end());
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
@@ -107,8 +108,7 @@ const Args kCheck{"check"};
 TEST_F(PolicyTest, ScopeAddAdoptsThePackOnceAndRefusesBadScopes) {
   const Prepared& p = PreparedLedger();
   RunResult added;
-  Ok({"scope", "add", "fr-pres-2027", "--pack", kFrPack, "--param",
-      "spending_ceiling=16851000.00"},
+  Ok({"scope", "add", "fr-pres-2027", "--pack", kFrPack, "--param", "spending_ceiling=16851000.00"},
      &added);
   EXPECT_EQ(added.out, "fr-pres-2027\n") << "the scope id alone on stdout";
   EXPECT_TRUE(Has(added.err, kFrPack)) << added.Describe();
@@ -172,13 +172,13 @@ TEST_F(PolicyTest, ScopeAddAdoptsThePackOnceAndRefusesBadScopes) {
 TEST_F(PolicyTest, FrenchCandidateCapIsEnforcedBeforeWriting) {
   const Prepared& p = PreparedLedger();
   const std::string scope = "fr-pres-2027";
-  Ok({"scope", "add", scope, "--pack", kFrPack, "--param", "spending_ceiling=16851000.00",
-      "--from", "2026-07-01", "--until", "2027-06-30"});
+  Ok({"scope", "add", scope, "--pack", kFrPack, "--param", "spending_ceiling=16851000.00", "--from",
+      "2026-07-01", "--until", "2027-06-30"});
   // Jeanne's 150.00 to the party (another scope) does not count here.
   OkSeq(Gift(kAdd, {"--donor", p.jeanne}, "4500.00", "EUR", "cheque", "2026-12-01", scope));
 
-  const Args over = Gift(kAdd, {"--donor", p.jeanne}, "300.00", "EUR", "cheque", "2027-01-10",
-                         scope);
+  const Args over =
+      Gift(kAdd, {"--donor", p.jeanne}, "300.00", "EUR", "cheque", "2027-01-10", scope);
   const std::vector<std::string> why = {
       p.jeanne + " to 4,800.00 EUR for fr-pres-2027", "over the cap of 4,600.00 EUR",
       "(Code électoral, art. L52-8", "At most 100.00 EUR can be accepted"};
@@ -189,9 +189,9 @@ TEST_F(PolicyTest, FrenchCandidateCapIsEnforcedBeforeWriting) {
   RunResult checked = Unchanged(check_over, kExitRefused, why);
   EXPECT_EQ(checked.err, refused.err) << "check gives the same decision as donation add";
 
-  RunResult fits = Unchanged(Gift(kCheck, {"--donor", p.jeanne}, "100.00", "EUR", "cheque",
-                                  "2027-01-10", scope),
-                             kExitOk, {}, /*json_out=*/true);
+  RunResult fits =
+      Unchanged(Gift(kCheck, {"--donor", p.jeanne}, "100.00", "EUR", "cheque", "2027-01-10", scope),
+                kExitOk, {}, /*json_out=*/true);
   EXPECT_EQ(fits.out.rfind("accepted", 0), 0u) << fits.Describe();
 
   check_over.push_back("--json");
@@ -214,8 +214,63 @@ TEST_F(PolicyTest, FrenchCandidateCapIsEnforcedBeforeWriting) {
   OkSeq(Gift(kAdd, {"--donor", resident}, "200.00", "EUR", "cheque", "2027-01-12", scope));
   // Within the pack's dates, but before the scope's.
   Unchanged(Gift(kAdd, {"--donor", p.paul}, "50.00", "EUR", "cheque", "2026-06-15", scope),
-            kExitRefused, {"outside the financing period", "2026-07-01 to 2027-06-30",
-                           "art. L52-4"});
+            kExitRefused,
+            {"outside the financing period", "2026-07-01 to 2027-06-30", "art. L52-4"});
+  ExpectVerifies();
+}
+
+// A gift typed wrongly is restated by a correction, which the pack decides
+// again; the cap then counts the corrected amount.
+TEST_F(PolicyTest, CorrectionRestatesAGiftAndCountsInTheCap) {
+  const Prepared& p = PreparedLedger();
+  const std::string scope = "fr-pres-2027";
+  Ok({"scope", "add", scope, "--pack", kFrPack, "--param", "spending_ceiling=16851000.00"});
+  const std::int64_t typo =
+      OkSeq(Gift(kAdd, {"--donor", p.paul}, "4000.00", "EUR", "cheque", "2027-01-10", scope));
+  const std::string seq = std::to_string(typo);
+  const Args correct{"donation", "correct", "--donation", seq, "--reason", "typed 4000 for 400"};
+  auto with = [&correct](const Args& extra) {
+    Args a = correct;
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
+  };
+  Unchanged(with({"--amount", "4600.01", "--currency", "EUR"}), kExitRefused,
+            {"over the cap of 4,600.00 EUR", "art. L52-8"});
+  Unchanged(with({"--amount", "400.00"}), kExitUsage, {"--currency"});
+  Unchanged(with({"--amount", "400.00", "--currency", "USD"}), kExitUsage, {"is in EUR"});
+  Unchanged(with({}), kExitUsage, {"say what to correct"});
+  Unchanged(with({"--amount", "4000.00", "--currency", "EUR"}), kExitUsage, {"changes nothing"});
+  Unchanged({"donation", "correct", "--donation", "1", "--amount", "1", "--currency", "EUR",
+             "--reason", "x"},
+            kExitUsage, {"is not a donation"});
+  Unchanged({"donation", "correct", "--donation", seq, "--amount", "1", "--currency", "EUR"},
+            kExitUsage, {"--reason"});
+  Unchanged(Gift(kAdd, {"--donor", p.paul}, "600.01", "EUR", "cheque", "2027-01-11", scope),
+            kExitRefused, {"over the cap"});
+  const std::int64_t fixed = OkSeq(with({"--amount", "400.00", "--currency", "EUR"}));
+  EXPECT_GT(fixed, typo);
+  OkSeq(Gift(kAdd, {"--donor", p.paul}, "4200.00", "EUR", "cheque", "2027-01-11", scope));
+  Unchanged(Gift(kAdd, {"--donor", p.paul}, "0.01", "EUR", "cheque", "2027-01-11", scope),
+            kExitRefused, {"over the cap"});
+  json list = OkJson({"donation", "list", "--donor", p.paul, "--scope", scope, "--json"});
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0]["seq"], typo);
+  EXPECT_EQ(list[0]["amount_minor"], 40000);
+  EXPECT_EQ(list[0]["corrections"], 1);
+  // The history keeps both: the donation as typed and its correction.
+  json log = OkJson({"log", "--json"});
+  bool found = false;
+  for (const json& e : log) {
+    if (e["entry"]["seq"] == fixed) {
+      const json& body = e["entry"];
+      EXPECT_EQ(body["kind"], "correction");
+      EXPECT_EQ(body["donation_seq"], typo);
+      EXPECT_EQ(body["amount_minor"], 40000);
+      EXPECT_EQ(body["reason"], "typed 4000 for 400");
+      found = true;
+    }
+  }
+  EXPECT_TRUE(found);
   ExpectVerifies();
 }
 
@@ -230,9 +285,9 @@ TEST_F(PolicyTest, UsExcessiveContributionObligationIsListedAndResolved) {
   Unchanged(Gift(kAdd, who, "100.00", "USD", "cheque", "2026-03-01", scope), kExitUsage,
             {"--election P2026"});
   RunResult accepted;
-  const std::int64_t gift = OkSeq(Gift(kAdd, who, "3500.01", "USD", "cheque", "2026-03-01",
-                                       scope, {"--election", "P2026"}),
-                                  &accepted);
+  const std::int64_t gift = OkSeq(
+      Gift(kAdd, who, "3500.01", "USD", "cheque", "2026-03-01", scope, {"--election", "P2026"}),
+      &accepted);
   EXPECT_TRUE(Has(accepted.err, "over the cap of 3,500.00 USD")) << accepted.Describe();
   EXPECT_TRUE(Has(accepted.err, "refund, redesignate or reattribute by 2026-04-30"))
       << accepted.Describe();
@@ -258,8 +313,9 @@ TEST_F(PolicyTest, UsExcessiveContributionObligationIsListedAndResolved) {
   EXPECT_EQ(text.out.rfind("OVERDUE 2026-03-31  donation " + std::to_string(gift), 0), 0u)
       << text.Describe();
 
-  const Args resolve{"obligations", "resolve", "--donation", std::to_string(gift), "--rule",
-                     "30116-cap", "--how", "redesignated to G2026", "--date", "2026-04-10"};
+  const Args resolve{"obligations", "resolve",   "--donation", std::to_string(gift),
+                     "--rule",      "30116-cap", "--how",      "redesignated to G2026",
+                     "--date",      "2026-04-10"};
   EXPECT_GT(OkSeq(resolve), gift);
   open = OkJson({"obligations", "--json", "--today", "2026-04-15"});
   ASSERT_EQ(open.size(), 1u) << open.dump(2);
@@ -282,9 +338,8 @@ TEST_F(PolicyTest, UkImpermissibleDonationIsClearedByAFullRefund) {
   EXPECT_EQ(Ok({"scope", "add", scope, "--pack", kUkPack}), scope);
   const std::string member = AddDonor("Alice Jones", "person", "GB", "GB");
   RunResult small;
-  const std::int64_t small_seq =
-      OkSeq(Gift(kAdd, {"--donor", member}, "500.00", "GBP", "transfer", "2026-02-01", scope),
-            &small);
+  const std::int64_t small_seq = OkSeq(
+      Gift(kAdd, {"--donor", member}, "500.00", "GBP", "transfer", "2026-02-01", scope), &small);
   EXPECT_TRUE(Has(small.err, "not a donation")) << small.Describe();
   json log = OkJson({"log", "--json", "--kind", "donation", "--from", std::to_string(small_seq)});
   ASSERT_EQ(log.size(), 1u) << log.dump(2);
@@ -293,8 +348,7 @@ TEST_F(PolicyTest, UkImpermissibleDonationIsClearedByAFullRefund) {
 
   const std::string foreigner = AddDonor("Bob Brown", "person", "US", "US");
   const std::int64_t gift =
-      OkSeq(Gift(kAdd, {"--donor", foreigner}, "1000.00", "GBP", "transfer", "2026-02-10",
-                 scope),
+      OkSeq(Gift(kAdd, {"--donor", foreigner}, "1000.00", "GBP", "transfer", "2026-02-10", scope),
             &small);
   EXPECT_TRUE(Has(small.err, "return to the donor by 2026-03-12")) << small.Describe();
   EXPECT_TRUE(Has(small.err, "PPERA 2000, s.54(2)")) << small.Describe();
@@ -306,8 +360,9 @@ TEST_F(PolicyTest, UkImpermissibleDonationIsClearedByAFullRefund) {
   EXPECT_EQ(open[0]["due"], "2026-03-12");
   EXPECT_EQ(open[0]["overdue"], false);
 
-  const Args refund{"refund", "--donation", std::to_string(gift), "--amount", "400.00",
-                    "--currency", "GBP", "--date", "2026-02-20", "--reason", "impermissible"};
+  const Args refund{
+      "refund", "--donation", std::to_string(gift), "--amount", "400.00",       "--currency",
+      "GBP",    "--date",     "2026-02-20",         "--reason", "impermissible"};
   OkSeq(refund);
   open = OkJson({"obligations", "--json", "--today", "2026-02-20"});
   EXPECT_EQ(open.size(), 1u) << "a part refund does not return the gift\n" << open.dump(2);
