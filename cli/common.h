@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "ledger/ledger.h"
 #include "policies/donations.h"
@@ -46,6 +47,12 @@ void RegisterDonationCommands(CLI::App& app, GlobalOptions& g, Action& action);
 void RegisterConsentCommands(CLI::App& app, GlobalOptions& g, Action& action);
 void RegisterLogCommands(CLI::App& app, GlobalOptions& g, Action& action);
 void RegisterPolicyCommands(CLI::App& app, GlobalOptions& g, Action& action);
+void RegisterExportCommands(CLI::App& app, GlobalOptions& g, Action& action);
+
+// `probity verify BUNDLE`: the auditor's offline check (export_cmd.cc).
+Status RunVerifyBundle(const GlobalOptions& g, const std::string& path,
+                       const std::vector<std::string>& trust,
+                       const std::vector<std::string>& since);
 
 // Passphrase from `file` (flag), else the file named by `env_name`, else a
 // prompt on the terminal. `confirm` asks twice (for new secrets).

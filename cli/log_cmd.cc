@@ -107,13 +107,34 @@ void RegisterLogCommands(CLI::App& app, GlobalOptions& g, Action& action) {
                     "  example: probity checkpoint > 2027-q1.checkpoint");
   cp->callback([&g, &action] { action = [&g] { return RunCheckpoint(g); }; });
 
-  auto since = std::make_shared<std::vector<std::string>>();
+  struct VerifyArgs {
+    std::string bundle;
+    std::vector<std::string> since, trust;
+  };
+  auto va = std::make_shared<VerifyArgs>();
   CLI::App* verify = app.add_subcommand(
       "verify", "verify the whole ledger: encoding, chain, signatures, tree, checkpoints;\n"
-                "with --since, also that it extends a checkpoint published earlier\n"
-                "  example: probity verify --since 2027-q1.checkpoint --json");
-  verify->add_option("--since", *since, "an earlier checkpoint file the ledger must extend");
-  verify->callback([&g, &action, since] { action = [&g, since] { return RunVerify(g, *since); }; });
+                "with --since, also that it extends a checkpoint published earlier.\n"
+                "With BUNDLE, verify an audit bundle offline instead (no ledger, no passphrase;\n"
+                "a sealed bundle is opened with --key): everything above, the disclosures, and\n"
+                "every recorded decision re-run with the adopted packs\n"
+                "  example: probity verify --since 2027-q1.checkpoint --json\n"
+                "  example: probity verify 2027-q2.probity --trust \"treasurer+1a2b3c4d+BASE64\" "
+                "--since 2027-q1.checkpoint");
+  verify->add_option("bundle", va->bundle, "an audit bundle from `probity export audit`");
+  verify->add_option("--since", va->since, "an earlier checkpoint file that must be extended");
+  verify->add_option("--trust", va->trust,
+                     "with BUNDLE: a key trusted to sign checkpoints (NAME+KEYID+BASE64)");
+  verify->callback([&g, &action, va] {
+    action = [&g, va]() -> Status {
+      if (!va->bundle.empty()) return RunVerifyBundle(g, va->bundle, va->trust, va->since);
+      if (!va->trust.empty()) {
+        return Status::InvalidArgument("--trust is for verifying a bundle: probity verify "
+                                       "BUNDLE --trust KEY");
+      }
+      return RunVerify(g, va->since);
+    };
+  });
 }
 
 }  // namespace probity::cli

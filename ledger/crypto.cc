@@ -258,4 +258,37 @@ Result<Bytes> AeadOpen(const SecretBytes& key, ByteSpan box, ByteSpan associated
   return plain;
 }
 
+Result<Bytes> SealTo(const PublicKey& recipient, ByteSpan message) {
+  std::array<std::uint8_t, crypto_box_PUBLICKEYBYTES> x25519{};
+  if (crypto_sign_ed25519_pk_to_curve25519(x25519.data(), recipient.data()) != 0) {
+    return Status::InvalidArgument("the recipient's public key is not a usable Ed25519 key");
+  }
+  Bytes box(message.size() + crypto_box_SEALBYTES);
+  if (crypto_box_seal(box.data(), message.data(), message.size(), x25519.data()) != 0) {
+    return Status::IoError("sealing failed");
+  }
+  return box;
+}
+
+Result<Bytes> OpenSealed(const SigningKey& recipient, ByteSpan box) {
+  static_assert(kSealOverheadBytes == crypto_box_SEALBYTES);
+  if (box.size() < crypto_box_SEALBYTES) {
+    return Status::VerificationFailed("sealed data is truncated");
+  }
+  std::array<std::uint8_t, crypto_box_PUBLICKEYBYTES> x25519_public{};
+  SecretBytes x25519_secret(crypto_box_SECRETKEYBYTES);
+  if (crypto_sign_ed25519_pk_to_curve25519(x25519_public.data(),
+                                           recipient.public_key.data()) != 0 ||
+      crypto_sign_ed25519_sk_to_curve25519(x25519_secret.data(), recipient.secret.data()) != 0) {
+    return Status::InvalidArgument("the key is not a usable Ed25519 key");
+  }
+  Bytes plain(box.size() - crypto_box_SEALBYTES);
+  if (crypto_box_seal_open(plain.data(), box.data(), box.size(), x25519_public.data(),
+                           x25519_secret.data()) != 0) {
+    return Status::VerificationFailed("the sealed data does not open with this key: it was "
+                                      "sealed to another key, or altered");
+  }
+  return plain;
+}
+
 }  // namespace probity

@@ -100,6 +100,14 @@ Bytes AeadSeal(const SecretBytes& key, ByteSpan plaintext, ByteSpan associated_d
 // Fails with VerificationFailed if the box was altered or the key / AD is wrong.
 Result<Bytes> AeadOpen(const SecretBytes& key, ByteSpan box, ByteSpan associated_data);
 
+// Sealed boxes (libsodium crypto_box_seal: ephemeral X25519 + XSalsa20-Poly1305)
+// addressed to an Ed25519 key, converted to X25519 (crypto_sign_ed25519_pk_to_
+// curve25519), so that a person's one signing key also receives sealed files.
+constexpr std::size_t kSealOverheadBytes = 48;  // crypto_box_SEALBYTES
+Result<Bytes> SealTo(const PublicKey& recipient, ByteSpan message);
+// VerificationFailed if the box was not sealed to this key or was altered.
+Result<Bytes> OpenSealed(const SigningKey& recipient, ByteSpan box);
+
 }  // namespace probity
 
 #endif  // PROBITY_LEDGER_CRYPTO_H_

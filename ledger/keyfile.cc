@@ -1,6 +1,7 @@
 // Key file reader and writer; the format is described in keyfile.h.
 #include "ledger/keyfile.h"
 
+
 #include <fcntl.h>
 #include <sodium.h>
 #include <sys/stat.h>
@@ -15,6 +16,7 @@
 #include <utility>
 
 #include "ledger/encoding.h"
+#include "ledger/files.h"
 
 namespace probity {
 
@@ -52,24 +54,6 @@ enum Field : std::size_t {
 constexpr std::array<std::string_view, kFieldCount> kFieldNames = {
     "name", "public-key", "kdf", "opslimit", "memlimit", "salt", "nonce", "sealed-seed"};
 
-// Closes a descriptor on every exit path.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  // Closes now, so that a failing close (delayed write error) can be reported.
-  bool Close() { return ::close(std::exchange(fd_, -1)) == 0; }
-
- private:
-  int fd_;
-};
-
-std::string Errno() { return std::strerror(errno); }
 
 Status Reject(const std::string& path, const std::string& problem) {
   return Status::KeyRejected("key file " + path + ": " + problem);
@@ -100,7 +84,7 @@ Status CheckMode(const std::string& path, const struct stat& st) {
 
 Status OpenError(const std::string& path) {
   if (errno == ENOENT) return Status::NotFound("key file " + path + " does not exist");
-  return Status::IoError("cannot open key file " + path + ": " + Errno());
+  return Status::IoError("cannot open key file " + path + ": " + ErrnoText());
 }
 
 Result<std::string> ReadKeyFileText(const std::string& path) {
@@ -108,7 +92,7 @@ Result<std::string> ReadKeyFileText(const std::string& path) {
   if (fd.get() < 0) return OpenError(path);
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0)
-    return Status::IoError("cannot stat key file " + path + ": " + Errno());
+    return Status::IoError("cannot stat key file " + path + ": " + ErrnoText());
   PROBITY_RETURN_IF_ERROR(CheckMode(path, st));
   // Read one byte more than allowed, so that growth after fstat is noticed too.
   std::string text(kKeyFileBytesMax + 1, '\0');
@@ -116,7 +100,7 @@ Result<std::string> ReadKeyFileText(const std::string& path) {
   while (used < text.size()) {
     const ssize_t n = ::read(fd.get(), text.data() + used, text.size() - used);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Status::IoError("cannot read key file " + path + ": " + Errno());
+    if (n < 0) return Status::IoError("cannot read key file " + path + ": " + ErrnoText());
     if (n == 0) break;
     used += static_cast<std::size_t>(n);
   }
@@ -264,47 +248,6 @@ Status CheckWriteParams(KdfParams params) {
   return Status::OK();
 }
 
-Status WriteAll(int fd, std::string_view text) {
-  while (!text.empty()) {
-    const ssize_t n = ::write(fd, text.data(), text.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return Status::IoError(Errno());
-    text.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return Status::OK();
-}
-
-// The directory entry must reach the disk too, or a crash could lose the file.
-Status SyncParentDirectory(const std::string& path) {
-  const std::size_t slash = path.rfind('/');
-  const std::string dir =
-      slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
-  Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.get() < 0 || ::fsync(fd.get()) != 0) {
-    return Status::IoError("cannot sync directory " + dir + ": " + Errno());
-  }
-  return Status::OK();
-}
-
-// Creates `path` with mode 0600 (never replacing a file), writes, syncs.
-Status WriteNewFile(const std::string& path, std::string_view text) {
-  Fd fd(::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOCTTY, 0600));
-  if (fd.get() < 0 && errno == EEXIST) {
-    return Status::InvalidArgument("key file " + path +
-                                   " already exists; key files are never overwritten, choose "
-                                   "another path or move the old file away first");
-  }
-  if (fd.get() < 0) return Status::IoError("cannot create key file " + path + ": " + Errno());
-  Status written = WriteAll(fd.get(), text);
-  if (written.ok() && ::fsync(fd.get()) != 0) written = Status::IoError(Errno());
-  if (written.ok() && !fd.Close()) written = Status::IoError(Errno());
-  if (!written.ok()) {
-    ::unlink(path.c_str());  // a half-written key file would only confuse later
-    return written.WithContext("cannot write key file " + path);
-  }
-  return SyncParentDirectory(path);
-}
-
 // libsodium's secret key is seed || public key: the halves must agree.
 bool PublicHalfMatches(const SigningKey& key) {
   return key.secret.size() == kSecretKeyBytes &&
@@ -351,7 +294,7 @@ Status WriteKeyFile(const std::string& path, const NamedKey& key, const SecretBy
   // Never write what the reader would refuse.
   PROBITY_ASSERT(text.size() <= kKeyFileBytesMax);
   PROBITY_ASSERT(ParseKeyFileText(path, text).ok());
-  return WriteNewFile(path, text);
+  return WriteNewFile(path, text, "key file");
 }
 
 Result<NamedKey> ReadKeyFile(const std::string& path, const SecretBytes& passphrase) {

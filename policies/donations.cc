@@ -115,8 +115,8 @@ Result<Decision> DecideRequest(Store& store, const DonationRequest& r,
   return Decide(scope.pack, scope.info, donor, gift, history);
 }
 
-// What the decision adds to the entry: the obligations it creates and the
-// informational rules that fired.
+}  // namespace
+
 void AddDecisionFields(const Decision& d, Json& fields) {
   Json obligations = Json::array();
   for (const Obligation& o : d.obligations) {
@@ -127,6 +127,8 @@ void AddDecisionFields(const Decision& d, Json& fields) {
   if (!obligations.empty()) fields["obligations"] = obligations;
   if (!d.flags.empty()) fields["flags"] = d.flags;
 }
+
+namespace {
 
 EntryDraft DonationDraft(const DonationRequest& r, const Decision& d) {
   EntryDraft draft{"donation", Json::object()};

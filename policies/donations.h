@@ -30,6 +30,10 @@ struct DonationRequest {
   bool cap_declared = false;
 };
 
+// What an accepted decision adds to a donation or correction entry: the
+// obligations it creates and the ids of the informational rules that fired.
+void AddDecisionFields(const Decision& d, Json& fields);
+
 struct Recorded {
   std::int64_t seq = -1;
   Decision decision;

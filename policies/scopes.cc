@@ -67,15 +67,7 @@ Status Adopt(AppendBatch& batch, const Pack& pack) {
 Result<BoundScope> BindScope(Store& store, const Json& e) {
   BoundScope b;
   b.seq = e["seq"].get<std::int64_t>();
-  b.info.id = e["scope"].get<std::string>();
-  b.info.pack_id = e["pack_id"].get<std::string>();
-  PROBITY_ASSIGN_OR_RETURN(b.info.valid_from, ParseDate(e["valid_from"].get<std::string>()));
-  PROBITY_ASSIGN_OR_RETURN(b.info.valid_until, ParseDate(e["valid_until"].get<std::string>()));
-  if (e.contains("params")) {
-    for (const auto& item : e["params"].items()) {
-      b.info.params_minor[item.key()] = item.value().get<std::int64_t>();
-    }
-  }
+  PROBITY_ASSIGN_OR_RETURN(b.info, ScopeInfoOf(e));
   PROBITY_ASSIGN_OR_RETURN(auto adopted, FindAdoption(store, b.info.pack_id));
   if (!adopted.has_value() || adopted->second["pack_sha256"] != e["pack_sha256"]) {
     return Status::Corruption("scope " + b.info.id + " names a pack this ledger did not adopt");
@@ -87,6 +79,21 @@ Result<BoundScope> BindScope(Store& store, const Json& e) {
 }
 
 }  // namespace
+
+Result<ScopeInfo> ScopeInfoOf(const Json& e) {
+  ScopeInfo info;
+  info.id = e["scope"].get<std::string>();
+  info.pack_id = e["pack_id"].get<std::string>();
+  PROBITY_ASSIGN_OR_RETURN(info.valid_from, ParseDate(e["valid_from"].get<std::string>()));
+  PROBITY_ASSIGN_OR_RETURN(info.valid_until, ParseDate(e["valid_until"].get<std::string>()));
+  if (e.contains("params")) {
+    const Json& params = e["params"];
+    for (auto it = params.begin(); it != params.end(); ++it) {
+      info.params_minor[it.key()] = it.value().get<std::int64_t>();
+    }
+  }
+  return info;
+}
 
 Result<std::int64_t> AddScope(Ledger& ledger, const NamedKey& key, const Pack& pack,
                               const NewScope& s) {

@@ -35,6 +35,8 @@ struct BoundScope {
   Pack pack;
   std::int64_t seq = 0;
 };
+// The scope a (validated) scope_added entry describes.
+Result<ScopeInfo> ScopeInfoOf(const Json& scope_added);
 // NotFound if the scope was never added.
 Result<BoundScope> LoadScope(Store& store, const std::string& scope_id);
 Result<std::vector<BoundScope>> ListScopes(Store& store);

@@ -1,0 +1,88 @@
+#include "ledger/files.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace probity {
+namespace {
+
+Status WriteAll(int fd, std::string_view text) {
+  while (!text.empty()) {
+    const ssize_t n = ::write(fd, text.data(), text.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return Status::IoError(ErrnoText());
+    text.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return Status::OK();
+}
+
+// The directory entry must reach the disk too, or a crash could lose the file.
+Status SyncParentDirectory(const std::string& path) {
+  const std::size_t slash = path.rfind('/');
+  const std::string dir =
+      slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+  Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd.get() < 0 || ::fsync(fd.get()) != 0) {
+    return Status::IoError("cannot sync directory " + dir + ": " + ErrnoText());
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Fd::~Fd() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool Fd::Close() { return ::close(std::exchange(fd_, -1)) == 0; }
+
+std::string ErrnoText() { return std::strerror(errno); }
+
+Status WriteNewFile(const std::string& path, std::string_view text, const std::string& what) {
+  Fd fd(::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOCTTY, 0600));
+  if (fd.get() < 0 && errno == EEXIST) {
+    return Status::InvalidArgument(what + " " + path + " already exists; it is never "
+                                   "overwritten: choose another path or move the old file away");
+  }
+  if (fd.get() < 0) return Status::IoError("cannot create " + what + " " + path + ": " + ErrnoText());
+  Status written = WriteAll(fd.get(), text);
+  if (written.ok() && ::fsync(fd.get()) != 0) written = Status::IoError(ErrnoText());
+  if (written.ok() && !fd.Close()) written = Status::IoError(ErrnoText());
+  if (!written.ok()) {
+    ::unlink(path.c_str());  // a half-written file would only confuse later
+    return written.WithContext("cannot write " + what + " " + path);
+  }
+  return SyncParentDirectory(path);
+}
+
+Result<std::string> ReadFileBounded(const std::string& path, std::size_t bytes_max,
+                                    const std::string& what) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+  if (fd.get() < 0) return Status::IoError("cannot read " + what + " " + path + ": " + ErrnoText());
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return Status::IoError(path + ": " + ErrnoText());
+  if (!S_ISREG(st.st_mode)) return Status::InvalidArgument(what + " " + path + " is not a file");
+  if (static_cast<std::uint64_t>(st.st_size) > bytes_max) {
+    return Status::InvalidArgument(what + " " + path + " is " + std::to_string(st.st_size) +
+                                   " bytes; at most " + std::to_string(bytes_max) +
+                                   " are accepted");
+  }
+  std::string out;
+  out.resize(static_cast<std::size_t>(st.st_size));
+  std::size_t done = 0;
+  while (done < out.size()) {
+    const ssize_t n = ::read(fd.get(), out.data() + done, out.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Status::IoError("cannot read " + what + " " + path + ": " + ErrnoText());
+    if (n == 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  out.resize(done);
+  return out;
+}
+
+}  // namespace probity

@@ -1,0 +1,66 @@
+// Re-runs the recorded policy decisions over a stream of entries, in order,
+// without a ledger file: the packs are the adopted texts (policy_adopted),
+// the scopes their scope_added entries, the donors' facts the donor_added
+// entries plus the personal data the caller discloses, and each donor's and
+// scope's history the entries before. Every donation and correction must be
+// one the engine accepts, carrying exactly the obligations and flags the
+// engine gives. This is how an auditor checks that no accepted gift broke a
+// cap or rule, with the rules the ledger itself says applied.
+// Owned by one verifier; not thread safe.
+#ifndef PROBITY_POLICIES_POLICY_REPLAY_H_
+#define PROBITY_POLICIES_POLICY_REPLAY_H_
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "ledger/vault.h"
+#include "policies/scopes.h"
+
+namespace probity {
+
+class PolicyReplay {
+ public:
+  // The decrypted personal data of `subject` (from a disclosure), needed to
+  // re-decide that donor's gifts. A subject without it (erased) has its gifts
+  // counted in every aggregate but not re-decided: see skipped().
+  void Disclose(const std::string& subject, const DonorPii& pii);
+
+  // Applies one validated entry (entries replayed in seq order, after the
+  // ledger replay accepted them). VerificationFailed when a recorded gift or
+  // correction is not what the engine decides.
+  [[nodiscard]] Status Apply(const Json& entry);
+
+  std::int64_t decided() const { return decided_; }
+  std::int64_t skipped() const { return skipped_; }
+
+ private:
+  struct Gift {
+    std::string subject;  // empty if anonymous
+    std::string scope;
+    std::int64_t amount_minor = 0;
+    std::int64_t refunded_minor = 0;
+    std::string method;
+    Date date;
+    std::string election;
+    std::string nature;
+  };
+  [[nodiscard]] Status Decide(const Json& entry, const Gift& gift, std::int64_t restated_seq);
+  History HistoryFor(const Gift& gift, std::int64_t restated_seq) const;
+
+  std::map<std::string, Pack> packs_;  // adopted, by id
+  std::map<std::string, BoundScope> scopes_;
+  std::map<std::string, std::string> donor_types_;
+  std::map<std::string, DonorPii> disclosed_;
+  std::map<std::int64_t, Gift> gifts_;  // by donation seq
+  std::map<std::pair<std::string, std::string>, std::vector<std::int64_t>> by_donor_scope_;
+  std::map<std::pair<std::string, std::string>, std::int64_t> method_totals_;  // (scope, method)
+  std::int64_t decided_ = 0;
+  std::int64_t skipped_ = 0;
+};
+
+}  // namespace probity
+
+#endif  // PROBITY_POLICIES_POLICY_REPLAY_H_

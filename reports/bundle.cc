@@ -1,0 +1,628 @@
+#include "reports/bundle.h"
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+#include <thread>
+
+#include "ledger/encoding.h"
+#include "ledger/entry.h"
+#include "ledger/replay.h"
+#include "ledger/vault.h"
+#include "policies/policy_replay.h"
+
+namespace probity {
+namespace {
+
+constexpr std::size_t kVerifyChunk = 4096;
+
+std::string Str(const Json& e, const char* field) { return e[field].get<std::string>(); }
+std::int64_t Int(const Json& e, const char* field) { return e[field].get<std::int64_t>(); }
+
+// ---------------------------------------------------------------- writing
+
+struct HeaderSigner {
+  VerifierKey key;
+  std::int64_t added = 0;
+  std::int64_t revoked = -1;
+};
+
+std::string SignerLine(const HeaderSigner& s) {
+  return "signer " + FormatVerifierKey(s.key.name, s.key.key) + " added " +
+         std::to_string(s.added) + " revoked " +
+         (s.revoked < 0 ? std::string("-") : std::to_string(s.revoked)) + "\n";
+}
+
+Result<std::string> DisclosureLine(Store& store, const std::string& subject, const Json& donor) {
+  Result<SecretBytes> key = store.GetSubjectKey(subject);
+  if (!key.ok()) {
+    if (!key.status().IsNotFound()) return key.status();
+    return "disclosure " + subject + " erased\n";
+  }
+  PROBITY_ASSIGN_OR_RETURN(DonorPii pii, OpenPii(key.value(), subject, Str(donor, "pii")));
+  PROBITY_ASSIGN_OR_RETURN(std::string text, Canonicalize(PiiToJson(pii)));
+  return "disclosure " + subject + " key " +
+         Base64Encode(ByteSpan(key.value().data(), key.value().size())) + " pii " + text + "\n";
+}
+
+}  // namespace
+
+Result<std::string> BuildAuditBundle(Ledger& ledger) {
+  Store& store = ledger.store();
+  PROBITY_ASSIGN_OR_RETURN(auto latest, store.LatestCheckpoint());
+  if (!latest.has_value()) return Status::InvalidArgument("the ledger has no checkpoint to export");
+  const std::int64_t n = latest->first;
+  Replay replay;
+  std::string ledger_id, packs, entries;
+  std::map<std::string, Json> donors;  // sorted by subject
+  Status scan = store.ScanEntries(0, n, [&](const StoredEntry& e, const EntryIndex&) -> Status {
+    PROBITY_ASSIGN_OR_RETURN(Json j, DecodeEntry(e.body));
+    Result<PublicKey> key = replay.Apply(j);
+    if (!key.ok()) {
+      return Status::Corruption("entry " + std::to_string(e.seq) + ": " + key.status().message() +
+                                "; run `probity verify` before exporting");
+    }
+    const std::string kind = Str(j, "kind");
+    if (kind == "ledger_created") ledger_id = Str(j, "ledger_id");
+    if (kind == "policy_adopted") {
+      packs += "pack " + Str(j, "pack_id") + " " + Str(j, "pack_sha256") + "\n";
+    }
+    if (kind == "donor_added") donors[Str(j, "subject")] = j;
+    entries += "entry " + std::to_string(e.seq) + " " + Base64Encode(e.sig) + " " + e.body + "\n";
+    return Status::OK();
+  });
+  PROBITY_RETURN_IF_ERROR(scan);
+  std::string out = std::string(kBundleMagic) + "\norigin " + ledger.origin() + "\nledger-id " +
+                    ledger_id + "\nentries " + std::to_string(n) + "\n";
+  for (const auto& [id, s] : replay.signers().all()) {
+    out += SignerLine(HeaderSigner{VerifierKey{s.name, NoteKeyId(s.name, s.key), s.key},
+                                   s.added_seq, s.revoked_seq});
+  }
+  out += packs;
+  out += entries;
+  out += "checkpoint " + Base64Encode(AsBytes(latest->second)) + "\n";
+  for (const auto& [subject, donor] : donors) {
+    PROBITY_ASSIGN_OR_RETURN(std::string line, DisclosureLine(store, subject, donor));
+    out += line;
+  }
+  out += "end\n";
+  return out;
+}
+
+Result<std::string> SealBundle(const std::string& bundle, const VerifierKey& to) {
+  PROBITY_ASSIGN_OR_RETURN(Bytes box, SealTo(to.key, AsBytes(bundle)));
+  return std::string(kSealedBundleMagic) + "\nto " + FormatVerifierKey(to.name, to.key) + "\n" +
+         std::string(box.begin(), box.end());
+}
+
+bool IsSealedBundle(std::string_view file) {
+  const std::string magic = std::string(kSealedBundleMagic) + "\n";
+  return file.substr(0, magic.size()) == magic;
+}
+
+namespace {
+
+// Splits a sealed file into its recipient line and its box.
+Result<std::pair<VerifierKey, std::string_view>> SplitSealed(std::string_view file) {
+  if (!IsSealedBundle(file)) return Status::InvalidArgument("not a sealed bundle");
+  std::string_view rest = file.substr(std::string_view(kSealedBundleMagic).size() + 1);
+  const std::size_t eol = rest.find('\n');
+  if (rest.substr(0, 3) != "to " || eol == std::string_view::npos || eol > 1024) {
+    return Status::VerificationFailed("sealed bundle: the recipient line is missing or damaged");
+  }
+  Result<VerifierKey> to = ParseVerifierKey(rest.substr(3, eol - 3));
+  if (!to.ok()) return Status::VerificationFailed("sealed bundle: " + to.status().message());
+  return std::make_pair(to.value(), rest.substr(eol + 1));
+}
+
+}  // namespace
+
+Result<VerifierKey> SealedBundleRecipient(std::string_view file) {
+  PROBITY_ASSIGN_OR_RETURN(auto parts, SplitSealed(file));
+  return parts.first;
+}
+
+Result<std::string> OpenSealedBundle(std::string_view file, const NamedKey& key) {
+  PROBITY_ASSIGN_OR_RETURN(auto parts, SplitSealed(file));
+  if (parts.first.key != key.key.public_key) {
+    return Status::KeyRejected("this bundle is sealed to " +
+                               FormatVerifierKey(parts.first.name, parts.first.key) +
+                               ", not to the key given with --key");
+  }
+  PROBITY_ASSIGN_OR_RETURN(Bytes plain, OpenSealed(key.key, AsBytes(parts.second)));
+  return std::string(plain.begin(), plain.end());
+}
+
+namespace {
+
+// ---------------------------------------------------------------- reading
+
+struct EntryLine {
+  std::int64_t seq = 0;
+  Signature sig{};
+  std::string_view body;
+};
+
+struct Disclosure {
+  std::string subject;
+  bool erased = false;
+  std::string key;  // raw 32 bytes
+  std::string pii;  // canonical JSON text
+};
+
+struct ParsedBundle {
+  std::string origin, ledger_id;
+  std::int64_t count = 0;
+  std::vector<HeaderSigner> signers;
+  std::vector<std::pair<std::string, std::string>> packs;  // id, sha256 hex
+  std::vector<EntryLine> entries;
+  std::string checkpoint;
+  std::vector<Disclosure> disclosures;
+};
+
+// Strict line reader: every line ends with \n; no \r, no NUL; bounded length.
+class Lines {
+ public:
+  explicit Lines(std::string_view text) : text_(text) {}
+  Result<std::string_view> Next(const char* expecting) {
+    ++number_;
+    if (pos_ >= text_.size()) {
+      return Fail(std::string("the bundle is cut short: expected ") + expecting);
+    }
+    const std::size_t eol = text_.find('\n', pos_);
+    if (eol == std::string_view::npos) return Fail("the bundle is cut short (no final newline)");
+    std::string_view line = text_.substr(pos_, eol - pos_);
+    if (line.size() > kBundleLineBytesMax) return Fail("line is longer than the format allows");
+    if (line.find('\r') != std::string_view::npos || line.find('\0') != std::string_view::npos) {
+      return Fail("line holds a carriage return or NUL byte");
+    }
+    pos_ = eol + 1;
+    return line;
+  }
+  // The next line without consuming it ("" at the end).
+  std::string_view Peek() const {
+    if (pos_ >= text_.size()) return {};
+    const std::size_t eol = text_.find('\n', pos_);
+    return text_.substr(pos_, eol == std::string_view::npos ? std::string_view::npos : eol - pos_);
+  }
+  bool AtEnd() const { return pos_ == text_.size(); }
+  Status Fail(const std::string& why) const {
+    return Status::VerificationFailed("bundle line " + std::to_string(number_) + ": " + why);
+  }
+
+ private:
+  std::string_view text_;
+  std::size_t pos_ = 0;
+  std::int64_t number_ = 0;
+};
+
+// Cuts `n` space-separated fields; the last one takes the rest of the line.
+std::optional<std::vector<std::string_view>> Split(std::string_view line, std::size_t n) {
+  std::vector<std::string_view> out;
+  for (std::size_t i = 0; i + 1 < n; ++i) {
+    const std::size_t sp = line.find(' ');
+    if (sp == std::string_view::npos || sp == 0) return std::nullopt;
+    out.push_back(line.substr(0, sp));
+    line.remove_prefix(sp + 1);
+  }
+  if (line.empty()) return std::nullopt;
+  out.push_back(line);
+  return out;
+}
+
+// A canonical decimal: digits, no sign, no leading zero.
+std::optional<std::int64_t> Decimal(std::string_view s) {
+  if (s.empty() || s.size() > 18 || (s.size() > 1 && s[0] == '0')) return std::nullopt;
+  std::int64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+Result<std::string_view> Field(Lines& in, const char* name) {
+  PROBITY_ASSIGN_OR_RETURN(std::string_view line, in.Next(name));
+  const std::string prefix = std::string(name) + " ";
+  if (line.substr(0, prefix.size()) != prefix || line.size() == prefix.size()) {
+    return in.Fail(std::string("expected \"") + name + " ...\"");
+  }
+  return line.substr(prefix.size());
+}
+
+Status ParseSigner(Lines& in, std::string_view line, ParsedBundle& b) {
+  auto f = Split(line, 6);
+  if (!f || (*f)[0] != "signer" || (*f)[2] != "added" || (*f)[4] != "revoked") {
+    return in.Fail("expected \"signer KEY added SEQ revoked SEQ|-\"");
+  }
+  Result<VerifierKey> key = ParseVerifierKey((*f)[1]);
+  if (!key.ok()) return in.Fail(key.status().message());
+  auto added = Decimal((*f)[3]);
+  auto revoked = (*f)[5] == "-" ? std::optional<std::int64_t>(-1) : Decimal((*f)[5]);
+  if (!added || !revoked) return in.Fail("a signer's entry numbers are not decimal");
+  b.signers.push_back(HeaderSigner{key.value(), *added, *revoked});
+  return Status::OK();
+}
+
+Status ParseEntryLine(Lines& in, std::string_view line, ParsedBundle& b) {
+  auto f = Split(line, 4);
+  if (!f || (*f)[0] != "entry") return in.Fail("expected \"entry SEQ SIGNATURE BODY\"");
+  auto seq = Decimal((*f)[1]);
+  if (!seq) return in.Fail("the entry number is not a canonical decimal");
+  const auto want = static_cast<std::int64_t>(b.entries.size());
+  if (*seq != want) {
+    return in.Fail("entry " + std::to_string(*seq) + " where entry " + std::to_string(want) +
+                   " was expected (entries missing, duplicated or out of order)");
+  }
+  Result<Signature> sig = Base64DecodeFixed<kSignatureBytes>((*f)[2], "signature");
+  if (!sig.ok()) return in.Fail(sig.status().message());
+  b.entries.push_back(EntryLine{*seq, sig.value(), (*f)[3]});
+  return Status::OK();
+}
+
+Status ParseDisclosure(Lines& in, std::string_view line, ParsedBundle& b) {
+  Disclosure d;
+  auto erased = Split(line, 3);
+  if (erased && (*erased)[0] == "disclosure" && (*erased)[2] == "erased") {
+    d.subject = std::string((*erased)[1]);
+    d.erased = true;
+  } else {
+    auto f = Split(line, 6);
+    if (!f || (*f)[0] != "disclosure" || (*f)[2] != "key" || (*f)[4] != "pii") {
+      return in.Fail("expected \"disclosure SUBJECT key KEY pii JSON\" or "
+                     "\"disclosure SUBJECT erased\"");
+    }
+    d.subject = std::string((*f)[1]);
+    Result<std::array<std::uint8_t, kSymmetricKeyBytes>> key =
+        Base64DecodeFixed<kSymmetricKeyBytes>((*f)[3], "subject key");
+    if (!key.ok()) return in.Fail(key.status().message());
+    d.key.assign(key->begin(), key->end());
+    d.pii = std::string((*f)[5]);
+  }
+  if (!ValidateSubjectId(d.subject).ok()) return in.Fail("not a subject id: " + d.subject);
+  if (!b.disclosures.empty() && !(b.disclosures.back().subject < d.subject)) {
+    return in.Fail("disclosures must be sorted by subject, each once");
+  }
+  b.disclosures.push_back(std::move(d));
+  return Status::OK();
+}
+
+Result<ParsedBundle> ParseBundle(std::string_view text) {
+  if (text.size() > kBundleBytesMax) {
+    return Status::VerificationFailed("the bundle is larger than the format allows");
+  }
+  Lines in(text);
+  ParsedBundle b;
+  PROBITY_ASSIGN_OR_RETURN(std::string_view magic, in.Next("the format line"));
+  if (magic != kBundleMagic) {
+    if (magic.substr(0, 21) == "probity-audit-bundle ") {
+      return in.Fail("unknown bundle format version \"" + std::string(magic.substr(21, 16)) +
+                     "\"; this program reads v1");
+    }
+    return in.Fail("not a Probity audit bundle (the first line is not \"" +
+                   std::string(kBundleMagic) + "\")");
+  }
+  PROBITY_ASSIGN_OR_RETURN(std::string_view origin, Field(in, "origin"));
+  b.origin = std::string(origin);
+  PROBITY_ASSIGN_OR_RETURN(std::string_view id, Field(in, "ledger-id"));
+  b.ledger_id = std::string(id);
+  PROBITY_ASSIGN_OR_RETURN(std::string_view count, Field(in, "entries"));
+  auto n = Decimal(count);
+  if (!n || *n < 1 || *n > kBundleEntriesMax) return in.Fail("bad entry count");
+  b.count = *n;
+  while (in.Peek().substr(0, 7) == "signer ") {
+    PROBITY_ASSIGN_OR_RETURN(std::string_view line, in.Next("a signer"));
+    PROBITY_RETURN_IF_ERROR(ParseSigner(in, line, b));
+  }
+  if (b.signers.empty()) return in.Fail("the header names no signer");
+  while (in.Peek().substr(0, 5) == "pack ") {
+    PROBITY_ASSIGN_OR_RETURN(std::string_view line, in.Next("a pack"));
+    auto f = Split(line, 3);
+    if (!f || (*f)[0] != "pack") return in.Fail("expected \"pack ID SHA256\"");
+    b.packs.emplace_back(std::string((*f)[1]), std::string((*f)[2]));
+  }
+  // Reserve from the data actually present, never from the declared count alone.
+  b.entries.reserve(static_cast<std::size_t>(std::min<std::int64_t>(
+      b.count, static_cast<std::int64_t>(text.size() / 100))));
+  while (in.Peek().substr(0, 6) == "entry ") {
+    PROBITY_ASSIGN_OR_RETURN(std::string_view line, in.Next("an entry"));
+    if (static_cast<std::int64_t>(b.entries.size()) == b.count) {
+      return in.Fail("more entries than the header's count of " + std::to_string(b.count));
+    }
+    PROBITY_RETURN_IF_ERROR(ParseEntryLine(in, line, b));
+  }
+  if (static_cast<std::int64_t>(b.entries.size()) != b.count) {
+    return in.Fail("the header announces " + std::to_string(b.count) + " entries, the bundle "
+                   "holds " + std::to_string(b.entries.size()));
+  }
+  PROBITY_ASSIGN_OR_RETURN(std::string_view cp, Field(in, "checkpoint"));
+  Result<Bytes> note = Base64Decode(cp);
+  if (!note.ok() || note->size() > kNoteBytesMax) return in.Fail("the checkpoint is not valid base64");
+  b.checkpoint.assign(note->begin(), note->end());
+  while (in.Peek().substr(0, 11) == "disclosure ") {
+    PROBITY_ASSIGN_OR_RETURN(std::string_view line, in.Next("a disclosure"));
+    PROBITY_RETURN_IF_ERROR(ParseDisclosure(in, line, b));
+  }
+  PROBITY_ASSIGN_OR_RETURN(std::string_view end, in.Next("\"end\""));
+  if (end != "end") return in.Fail("expected \"end\", found an unknown line");
+  if (!in.AtEnd()) return in.Fail("bytes after the \"end\" line");
+  return b;
+}
+
+// ---------------------------------------------------------------- verifying
+
+// What the parallel pass finds about one entry.
+struct Checked {
+  Result<Json> entry = Status::Corruption("not checked");
+  Hash leaf{};
+  bool signature_ok = false;
+};
+
+class BundleVerifier {
+ public:
+  BundleVerifier(const ParsedBundle& b, const BundleVerifyOptions& o) : b_(b), options_(o) {}
+  BundleReport Run();
+
+ private:
+  Status CheckCheckpointTrust();
+  void CheckChunk(std::size_t from, std::size_t to, std::vector<Checked>& out) const;
+  Status Apply(const EntryLine& line, Checked& c);
+  Status CheckDisclosure(const Json& donor);
+  Status CheckHeader();
+  Status CheckEarlier();
+  void Count(const Json& e);
+  Status Fail(std::int64_t seq, const std::string& why) {
+    report_.first_bad_seq = seq;
+    return Status::VerificationFailed(seq >= 0 ? "entry " + std::to_string(seq) + ": " + why
+                                               : why);
+  }
+
+  const ParsedBundle& b_;
+  const BundleVerifyOptions& options_;
+  std::map<std::string, PublicKey> header_keys_;  // by key id hex
+  std::map<std::string, const Disclosure*> disclosures_;
+  std::set<std::string> donors_seen_;
+  Checkpoint checkpoint_;
+  Replay replay_;
+  PolicyReplay policy_;
+  MemoryTree tree_;
+  Hash prev_{};
+  std::string ledger_origin_, ledger_id_;
+  std::vector<std::pair<std::string, std::string>> adopted_;
+  std::map<std::int64_t, std::pair<std::string, std::string>> gift_scope_;  // seq -> scope, ccy
+  std::map<std::int64_t, std::int64_t> gift_amount_;
+  BundleReport report_;
+};
+
+Status BundleVerifier::CheckCheckpointTrust() {
+  Result<ParsedNote> note = ParseNote(b_.checkpoint);
+  if (!note.ok()) return Fail(-1, "checkpoint: " + note.status().message());
+  Result<Checkpoint> cp = ParseCheckpointBody(note->body);
+  if (!cp.ok()) return Fail(-1, "checkpoint: " + cp.status().message());
+  checkpoint_ = cp.value();
+  const bool trusted = std::any_of(options_.trusted.begin(), options_.trusted.end(),
+                                   [&](const VerifierKey& k) { return VerifyNote(*note, k).ok(); });
+  if (!trusted) {
+    return Fail(-1, "the checkpoint is not signed by any key given with --trust");
+  }
+  if (checkpoint_.origin != b_.origin) {
+    return Fail(-1, "the checkpoint is for origin " + checkpoint_.origin + ", the bundle says " +
+                        b_.origin);
+  }
+  if (static_cast<std::int64_t>(checkpoint_.tree_size) != b_.count) {
+    return Fail(-1, "the checkpoint covers " + std::to_string(checkpoint_.tree_size) +
+                        " entries, the bundle holds " + std::to_string(b_.count) +
+                        " (an older or newer checkpoint)");
+  }
+  return Status::OK();
+}
+
+// Decoding and signatures need nothing from earlier entries: all cores.
+void BundleVerifier::CheckChunk(std::size_t from, std::size_t to, std::vector<Checked>& out) const {
+  const std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+  out.assign(to - from, Checked{});
+  auto work = [&](std::size_t t) {
+    for (std::size_t i = from + t; i < to; i += threads) {
+      const EntryLine& line = b_.entries[i];
+      Checked& c = out[i - from];
+      c.entry = DecodeEntry(line.body);
+      c.leaf = LeafHash(AsBytes(line.body));
+      if (!c.entry.ok()) continue;
+      auto key = header_keys_.find(c.entry.value()["signer"].get<std::string>());
+      c.signature_ok = key != header_keys_.end() &&
+                       VerifyDetached(key->second, AsBytes(line.body), line.sig);
+    }
+  };
+  std::vector<std::thread> workers;
+  for (std::size_t t = 1; t < threads; ++t) workers.emplace_back(work, t);
+  work(0);
+  for (std::thread& w : workers) w.join();
+}
+
+Status BundleVerifier::CheckDisclosure(const Json& donor) {
+  const std::string subject = Str(donor, "subject");
+  donors_seen_.insert(subject);
+  auto it = disclosures_.find(subject);
+  if (it == disclosures_.end()) return Fail(Int(donor, "seq"), "donor " + subject + " has no disclosure");
+  const Disclosure& d = *it->second;
+  if (d.erased) {
+    ++report_.summary.erased;
+    return Status::OK();
+  }
+  SecretBytes key(kSymmetricKeyBytes);
+  std::copy(d.key.begin(), d.key.end(), key.data());
+  Result<DonorPii> pii = OpenPii(key, subject, Str(donor, "pii"));
+  if (!pii.ok()) {
+    return Fail(Int(donor, "seq"), "the disclosed key of " + subject +
+                                       " does not open the sealed personal data");
+  }
+  Result<std::string> text = Canonicalize(PiiToJson(pii.value()));
+  if (!text.ok() || text.value() != d.pii) {
+    return Fail(Int(donor, "seq"), "the disclosed personal data of " + subject +
+                                       " is not what the signed entry holds");
+  }
+  policy_.Disclose(subject, pii.value());
+  ++report_.summary.disclosed;
+  return Status::OK();
+}
+
+void BundleVerifier::Count(const Json& e) {
+  const std::string kind = Str(e, "kind");
+  if (kind == "donation") {
+    const std::int64_t seq = Int(e, "seq");
+    gift_scope_[seq] = {Str(e, "scope"), Str(e, "currency")};
+    gift_amount_[seq] = Int(e, "amount_minor");
+    ScopeTotals& t = report_.summary.totals[gift_scope_[seq]];
+    ++t.gifts;
+    t.gross_minor += Int(e, "amount_minor");
+    const std::string date = Str(e, "date");
+    if (t.first_date.empty() || date < t.first_date) t.first_date = date;
+    if (t.last_date.empty() || date > t.last_date) t.last_date = date;
+  } else if (kind == "refund" || kind == "correction") {
+    const std::int64_t seq = Int(e, "donation_seq");
+    ScopeTotals& t = report_.summary.totals[gift_scope_.at(seq)];
+    if (kind == "refund") {
+      t.refunded_minor += Int(e, "amount_minor");
+    } else {
+      t.gross_minor += Int(e, "amount_minor") - gift_amount_[seq];
+      gift_amount_[seq] = Int(e, "amount_minor");
+    }
+  } else if (kind == "ledger_created") {
+    ledger_origin_ = Str(e, "origin");
+    ledger_id_ = Str(e, "ledger_id");
+  } else if (kind == "policy_adopted") {
+    adopted_.emplace_back(Str(e, "pack_id"), Str(e, "pack_sha256"));
+  } else if (kind == "donor_added") {
+    ++report_.summary.donors;
+  }
+}
+
+Status BundleVerifier::Apply(const EntryLine& line, Checked& c) {
+  const std::int64_t seq = line.seq;
+  if (!c.entry.ok()) return Fail(seq, c.entry.status().message());
+  const Json& e = c.entry.value();
+  if (Int(e, "seq") != seq) {
+    return Fail(seq, "says it is entry " + std::to_string(Int(e, "seq")) +
+                         " (entries were moved, swapped or removed)");
+  }
+  if (Str(e, "prev") != HexEncode(prev_)) {
+    return Fail(seq, "prev does not match the hash of the entry before it");
+  }
+  Result<PublicKey> key = replay_.Apply(e);
+  if (!key.ok()) return Fail(seq, key.status().message());
+  auto header = header_keys_.find(Str(e, "signer"));
+  if (header == header_keys_.end() || header->second != key.value()) {
+    return Fail(seq, "its signer's key is not the one the bundle header lists");
+  }
+  if (!c.signature_ok) return Fail(seq, "signature does not verify");
+  if (Str(e, "kind") == "donor_added") PROBITY_RETURN_IF_ERROR(CheckDisclosure(e));
+  Status policy = policy_.Apply(e);
+  if (!policy.ok()) {
+    report_.first_bad_seq = seq;
+    return policy;
+  }
+  Count(e);
+  tree_.Append(c.leaf);
+  prev_ = c.leaf;
+  return Status::OK();
+}
+
+// The header is for people; it must say exactly what the entries say.
+Status BundleVerifier::CheckHeader() {
+  if (ledger_origin_ != b_.origin || ledger_id_ != b_.ledger_id) {
+    return Fail(-1, "the header's origin or ledger id is not the ledger's (entry 0)");
+  }
+  std::vector<std::string> want, got;
+  for (const auto& [id, s] : replay_.signers().all()) {
+    want.push_back(SignerLine(HeaderSigner{VerifierKey{s.name, NoteKeyId(s.name, s.key), s.key},
+                                           s.added_seq, s.revoked_seq}));
+  }
+  for (const HeaderSigner& s : b_.signers) got.push_back(SignerLine(s));
+  if (want != got) return Fail(-1, "the header's signers are not those the entries record");
+  if (adopted_ != b_.packs) return Fail(-1, "the header's packs are not those the entries adopt");
+  for (const Disclosure& d : b_.disclosures) {
+    if (donors_seen_.count(d.subject) == 0) {
+      return Fail(-1, "a disclosure names " + d.subject + ", who is not a donor in the entries");
+    }
+  }
+  Result<Hash> root = tree_.Root();
+  if (!root.ok() || root.value() != checkpoint_.root_hash) {
+    return Fail(-1, "the entries' Merkle root does not match the checkpoint");
+  }
+  report_.summary.root = root.value();
+  return Status::OK();
+}
+
+// Each earlier checkpoint: trusted, same origin, and an RFC 9162 consistency
+// proof from it to this bundle's checkpoint verifies.
+Status BundleVerifier::CheckEarlier() {
+  const auto n = static_cast<std::uint64_t>(b_.count);
+  for (const std::string& text : options_.earlier_checkpoints) {
+    Result<ParsedNote> note = ParseNote(text);
+    if (!note.ok()) return Fail(-1, "earlier checkpoint: " + note.status().message());
+    Result<Checkpoint> cp = ParseCheckpointBody(note->body);
+    if (!cp.ok()) return Fail(-1, "earlier checkpoint: " + cp.status().message());
+    const std::string where = "earlier checkpoint at tree size " + std::to_string(cp->tree_size);
+    const bool trusted = std::any_of(options_.trusted.begin(), options_.trusted.end(),
+                                     [&](const VerifierKey& k) { return VerifyNote(*note, k).ok(); });
+    if (!trusted) return Fail(-1, where + " is not signed by any key given with --trust");
+    if (cp->origin != b_.origin) return Fail(-1, where + " is for origin " + cp->origin);
+    if (cp->tree_size > n) {
+      return Fail(-1, where + " is larger than this bundle (" + std::to_string(n) +
+                          "): the ledger was cut short since it was published");
+    }
+    Result<std::vector<Hash>> proof = ConsistencyProof(tree_, cp->tree_size, n);
+    Status ok = proof.ok() ? VerifyConsistency(cp->tree_size, n, cp->root_hash,
+                                               checkpoint_.root_hash, proof.value())
+                           : proof.status();
+    if (!ok.ok()) {
+      return Fail(-1, where + ": this bundle does not extend it (history was rewritten since it "
+                              "was published)");
+    }
+    report_.summary.extends.push_back(static_cast<std::int64_t>(cp->tree_size));
+  }
+  return Status::OK();
+}
+
+BundleReport BundleVerifier::Run() {
+  BundleSummary& s = report_.summary;
+  s.origin = b_.origin;
+  s.ledger_id = b_.ledger_id;
+  for (const HeaderSigner& h : b_.signers) header_keys_[KeyIdHex(h.key.id)] = h.key.key;
+  for (const Disclosure& d : b_.disclosures) disclosures_[d.subject] = &d;
+  report_.failure = CheckCheckpointTrust();
+  std::vector<Checked> checked;
+  for (std::size_t from = 0; report_.failure.ok() && from < b_.entries.size();
+       from += kVerifyChunk) {
+    const std::size_t to = std::min(b_.entries.size(), from + kVerifyChunk);
+    CheckChunk(from, to, checked);
+    for (std::size_t i = from; i < to && report_.failure.ok(); ++i) {
+      report_.failure = Apply(b_.entries[i], checked[i - from]);
+      if (report_.failure.ok()) ++s.entries;
+    }
+  }
+  if (report_.failure.ok()) report_.failure = CheckHeader();
+  if (report_.failure.ok()) report_.failure = CheckEarlier();
+  s.signers = static_cast<std::int64_t>(replay_.signers().all().size());
+  s.decisions = policy_.decided();
+  s.decisions_skipped = policy_.skipped();
+  return report_;
+}
+
+}  // namespace
+
+Result<BundleReport> VerifyAuditBundle(std::string_view bundle,
+                                       const BundleVerifyOptions& options) {
+  if (options.trusted.empty()) {
+    return Status::InvalidArgument("give the key you trust to have signed the checkpoint, "
+                                   "with --trust NAME+KEYID+BASE64");
+  }
+  Result<ParsedBundle> parsed = ParseBundle(bundle);
+  if (!parsed.ok()) {
+    BundleReport r;
+    r.failure = parsed.status();
+    return r;
+  }
+  BundleVerifier v(parsed.value(), options);
+  return v.Run();
+}
+
+}  // namespace probity
