@@ -18,8 +18,10 @@ Status RunExportAudit(const GlobalOptions& g, const ExportOptions& o) {
   if (!o.to.empty()) {
     Result<VerifierKey> key = ParseVerifierKey(o.to);
     if (!key.ok()) {
-      return Status::InvalidArgument("--to takes the auditor's key as `probity key public` "
-                                     "prints it (NAME+KEYID+BASE64): " + key.status().message());
+      return Status::InvalidArgument(
+          "--to takes the auditor's key as `probity key public` "
+          "prints it (NAME+KEYID+BASE64): " +
+          key.status().message());
     }
     to = key.value();
   }
@@ -34,7 +36,8 @@ Status RunExportAudit(const GlobalOptions& g, const ExportOptions& o) {
     Status written = WriteNewFile(o.out, bundle, "audit bundle");
     Wipe(bundle);
     PROBITY_RETURN_IF_ERROR(written);
-    Warn("warning: " + o.out + " holds the donors' personal data in clear (mode 0600); "
+    Warn("warning: " + o.out +
+         " holds the donors' personal data in clear (mode 0600); "
          "seal it to the auditor's key with --to NAME+KEYID+BASE64 before it leaves this "
          "machine");
   }
@@ -53,10 +56,9 @@ void PrintSummary(const BundleSummary& s) {
            " erased); root " + Base64Encode(s.root));
   for (const auto& [key, t] : s.totals) {
     PrintOut("  " + key.first + " " + key.second + ": " + std::to_string(t.gifts) + " gifts, " +
-             Amount(t.gross_minor, key.second) + " given, " +
-             Amount(t.refunded_minor, key.second) + " refunded, " +
-             Amount(t.gross_minor - t.refunded_minor, key.second) + " kept; " + t.first_date +
-             " to " + t.last_date);
+             Amount(t.gross_minor, key.second) + " given, " + Amount(t.refunded_minor, key.second) +
+             " refunded, " + Amount(t.gross_minor - t.refunded_minor, key.second) + " kept; " +
+             t.first_date + " to " + t.last_date);
   }
   PrintOut("  policy: " + std::to_string(s.decisions) +
            " decisions re-run with the adopted packs, every one accepted" +
@@ -72,10 +74,13 @@ void PrintSummary(const BundleSummary& s) {
 Json SummaryJson(const BundleSummary& s) {
   Json totals = Json::array();
   for (const auto& [key, t] : s.totals) {
-    totals.push_back({{"scope", key.first},         {"currency", key.second},
-                      {"gifts", t.gifts},           {"given_minor", t.gross_minor},
+    totals.push_back({{"scope", key.first},
+                      {"currency", key.second},
+                      {"gifts", t.gifts},
+                      {"given_minor", t.gross_minor},
                       {"refunded_minor", t.refunded_minor},
-                      {"first_date", t.first_date}, {"last_date", t.last_date}});
+                      {"first_date", t.first_date},
+                      {"last_date", t.last_date}});
   }
   return {{"origin", s.origin},
           {"ledger_id", s.ledger_id},
@@ -98,8 +103,9 @@ Status RunVerifyBundle(const GlobalOptions& g, const std::string& path,
                        const std::vector<std::string>& since) {
   BundleVerifyOptions options;
   if (trust.empty()) {
-    return Status::InvalidArgument("verifying a bundle needs the key you trust to have signed "
-                                   "it: --trust NAME+KEYID+BASE64 (from `probity key public`)");
+    return Status::InvalidArgument(
+        "verifying a bundle needs the key you trust to have signed "
+        "it: --trust NAME+KEYID+BASE64 (from `probity key public`)");
   }
   for (const std::string& t : trust) {
     Result<VerifierKey> key = ParseVerifierKey(t);
@@ -142,11 +148,12 @@ void RegisterExportCommands(CLI::App& app, GlobalOptions& g, Action& action) {
   exp->require_subcommand(1);
   auto o = std::make_shared<ExportOptions>();
   CLI::App* audit = exp->add_subcommand(
-      "audit", "write the audit bundle: every entry and signature, the latest checkpoint, the\n"
-               "  signers and packs, and the donors' personal data with the keys that open it;\n"
-               "  with --to, sealed to the auditor's key\n"
-               "  example: probity export audit --out 2027-q1.probity --to "
-               "\"auditor+1a2b3c4d+BASE64\"");
+      "audit",
+      "write the audit bundle: every entry and signature, the latest checkpoint, the\n"
+      "  signers and packs, and the donors' personal data with the keys that open it;\n"
+      "  with --to, sealed to the auditor's key\n"
+      "  example: probity export audit --out 2027-q1.probity --to "
+      "\"auditor+1a2b3c4d+BASE64\"");
   audit->add_option("--out", o->out, "bundle file to create (never overwritten)")->required();
   audit->add_option("--to", o->to, "the auditor's key, as `probity key public` prints it");
   audit->callback([&g, &action, o] { action = [&g, o] { return RunExportAudit(g, *o); }; });

@@ -45,10 +45,12 @@ std::string ErrnoText() { return std::strerror(errno); }
 Status WriteNewFile(const std::string& path, std::string_view text, const std::string& what) {
   Fd fd(::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOCTTY, 0600));
   if (fd.get() < 0 && errno == EEXIST) {
-    return Status::InvalidArgument(what + " " + path + " already exists; it is never "
+    return Status::InvalidArgument(what + " " + path +
+                                   " already exists; it is never "
                                    "overwritten: choose another path or move the old file away");
   }
-  if (fd.get() < 0) return Status::IoError("cannot create " + what + " " + path + ": " + ErrnoText());
+  if (fd.get() < 0)
+    return Status::IoError("cannot create " + what + " " + path + ": " + ErrnoText());
   Status written = WriteAll(fd.get(), text);
   if (written.ok() && ::fsync(fd.get()) != 0) written = Status::IoError(ErrnoText());
   if (written.ok() && !fd.Close()) written = Status::IoError(ErrnoText());

@@ -86,8 +86,8 @@ History PolicyReplay::HistoryFor(const Gift& gift, std::int64_t restated_seq) co
   for (std::int64_t seq : seqs->second) {
     if (seq == restated_seq) continue;
     const Gift& g = gifts_.at(seq);
-    h.donor_gifts.push_back(PastGift{g.amount_minor - g.refunded_minor, g.date, g.election,
-                                     g.nature});
+    h.donor_gifts.push_back(
+        PastGift{g.amount_minor - g.refunded_minor, g.date, g.election, g.nature});
   }
   return h;
 }
@@ -126,8 +126,8 @@ Status PolicyReplay::Decide(const Json& e, const Gift& gift, std::int64_t restat
   for (const char* field : {"obligations", "flags"}) {
     if (want.value(field, Json()) != e.value(field, Json())) {
       return Failed(e, std::string("the recorded ") + field + " are not what pack " +
-                           scope->second.info.pack_id + " decides: " +
-                           want.value(field, Json::array()).dump());
+                           scope->second.info.pack_id +
+                           " decides: " + want.value(field, Json::array()).dump());
     }
   }
   ++decided_;

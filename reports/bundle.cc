@@ -267,8 +267,9 @@ Status ParseDisclosure(Lines& in, std::string_view line, ParsedBundle& b) {
   } else {
     auto f = Split(line, 6);
     if (!f || (*f)[0] != "disclosure" || (*f)[2] != "key" || (*f)[4] != "pii") {
-      return in.Fail("expected \"disclosure SUBJECT key KEY pii JSON\" or "
-                     "\"disclosure SUBJECT erased\"");
+      return in.Fail(
+          "expected \"disclosure SUBJECT key KEY pii JSON\" or "
+          "\"disclosure SUBJECT erased\"");
     }
     d.subject = std::string((*f)[1]);
     Result<std::array<std::uint8_t, kSymmetricKeyBytes>> key =
@@ -320,8 +321,8 @@ Result<ParsedBundle> ParseBundle(std::string_view text) {
     b.packs.emplace_back(std::string((*f)[1]), std::string((*f)[2]));
   }
   // Reserve from the data actually present, never from the declared count alone.
-  b.entries.reserve(static_cast<std::size_t>(std::min<std::int64_t>(
-      b.count, static_cast<std::int64_t>(text.size() / 100))));
+  b.entries.reserve(static_cast<std::size_t>(
+      std::min<std::int64_t>(b.count, static_cast<std::int64_t>(text.size() / 100))));
   while (in.Peek().substr(0, 6) == "entry ") {
     PROBITY_ASSIGN_OR_RETURN(std::string_view line, in.Next("an entry"));
     if (static_cast<std::int64_t>(b.entries.size()) == b.count) {
@@ -330,12 +331,15 @@ Result<ParsedBundle> ParseBundle(std::string_view text) {
     PROBITY_RETURN_IF_ERROR(ParseEntryLine(in, line, b));
   }
   if (static_cast<std::int64_t>(b.entries.size()) != b.count) {
-    return in.Fail("the header announces " + std::to_string(b.count) + " entries, the bundle "
-                   "holds " + std::to_string(b.entries.size()));
+    return in.Fail("the header announces " + std::to_string(b.count) +
+                   " entries, the bundle "
+                   "holds " +
+                   std::to_string(b.entries.size()));
   }
   PROBITY_ASSIGN_OR_RETURN(std::string_view cp, Field(in, "checkpoint"));
   Result<Bytes> note = Base64Decode(cp);
-  if (!note.ok() || note->size() > kNoteBytesMax) return in.Fail("the checkpoint is not valid base64");
+  if (!note.ok() || note->size() > kNoteBytesMax)
+    return in.Fail("the checkpoint is not valid base64");
   b.checkpoint.assign(note->begin(), note->end());
   while (in.Peek().substr(0, 11) == "disclosure ") {
     PROBITY_ASSIGN_OR_RETURN(std::string_view line, in.Next("a disclosure"));
@@ -371,8 +375,7 @@ class BundleVerifier {
   void Count(const Json& e);
   Status Fail(std::int64_t seq, const std::string& why) {
     report_.first_bad_seq = seq;
-    return Status::VerificationFailed(seq >= 0 ? "entry " + std::to_string(seq) + ": " + why
-                                               : why);
+    return Status::VerificationFailed(seq >= 0 ? "entry " + std::to_string(seq) + ": " + why : why);
   }
 
   const ParsedBundle& b_;
@@ -427,8 +430,8 @@ void BundleVerifier::CheckChunk(std::size_t from, std::size_t to, std::vector<Ch
       c.leaf = LeafHash(AsBytes(line.body));
       if (!c.entry.ok()) continue;
       auto key = header_keys_.find(c.entry.value()["signer"].get<std::string>());
-      c.signature_ok = key != header_keys_.end() &&
-                       VerifyDetached(key->second, AsBytes(line.body), line.sig);
+      c.signature_ok =
+          key != header_keys_.end() && VerifyDetached(key->second, AsBytes(line.body), line.sig);
     }
   };
   std::vector<std::thread> workers;
@@ -441,7 +444,8 @@ Status BundleVerifier::CheckDisclosure(const Json& donor) {
   const std::string subject = Str(donor, "subject");
   donors_seen_.insert(subject);
   auto it = disclosures_.find(subject);
-  if (it == disclosures_.end()) return Fail(Int(donor, "seq"), "donor " + subject + " has no disclosure");
+  if (it == disclosures_.end())
+    return Fail(Int(donor, "seq"), "donor " + subject + " has no disclosure");
   const Disclosure& d = *it->second;
   if (d.erased) {
     ++report_.summary.erased;
@@ -451,8 +455,8 @@ Status BundleVerifier::CheckDisclosure(const Json& donor) {
   std::copy(d.key.begin(), d.key.end(), key.data());
   Result<DonorPii> pii = OpenPii(key, subject, Str(donor, "pii"));
   if (!pii.ok()) {
-    return Fail(Int(donor, "seq"), "the disclosed key of " + subject +
-                                       " does not open the sealed personal data");
+    return Fail(Int(donor, "seq"),
+                "the disclosed key of " + subject + " does not open the sealed personal data");
   }
   Result<std::string> text = Canonicalize(PiiToJson(pii.value()));
   if (!text.ok() || text.value() != d.pii) {
@@ -561,8 +565,9 @@ Status BundleVerifier::CheckEarlier() {
     Result<Checkpoint> cp = ParseCheckpointBody(note->body);
     if (!cp.ok()) return Fail(-1, "earlier checkpoint: " + cp.status().message());
     const std::string where = "earlier checkpoint at tree size " + std::to_string(cp->tree_size);
-    const bool trusted = std::any_of(options_.trusted.begin(), options_.trusted.end(),
-                                     [&](const VerifierKey& k) { return VerifyNote(*note, k).ok(); });
+    const bool trusted =
+        std::any_of(options_.trusted.begin(), options_.trusted.end(),
+                    [&](const VerifierKey& k) { return VerifyNote(*note, k).ok(); });
     if (!trusted) return Fail(-1, where + " is not signed by any key given with --trust");
     if (cp->origin != b_.origin) return Fail(-1, where + " is for origin " + cp->origin);
     if (cp->tree_size > n) {
@@ -574,8 +579,9 @@ Status BundleVerifier::CheckEarlier() {
                                                checkpoint_.root_hash, proof.value())
                            : proof.status();
     if (!ok.ok()) {
-      return Fail(-1, where + ": this bundle does not extend it (history was rewritten since it "
-                              "was published)");
+      return Fail(-1, where +
+                          ": this bundle does not extend it (history was rewritten since it "
+                          "was published)");
     }
     report_.summary.extends.push_back(static_cast<std::int64_t>(cp->tree_size));
   }
@@ -612,8 +618,9 @@ BundleReport BundleVerifier::Run() {
 Result<BundleReport> VerifyAuditBundle(std::string_view bundle,
                                        const BundleVerifyOptions& options) {
   if (options.trusted.empty()) {
-    return Status::InvalidArgument("give the key you trust to have signed the checkpoint, "
-                                   "with --trust NAME+KEYID+BASE64");
+    return Status::InvalidArgument(
+        "give the key you trust to have signed the checkpoint, "
+        "with --trust NAME+KEYID+BASE64");
   }
   Result<ParsedBundle> parsed = ParseBundle(bundle);
   if (!parsed.ok()) {

@@ -42,7 +42,7 @@ Result<std::string> OpenSealedBundle(std::string_view file, const NamedKey& key)
 
 struct ScopeTotals {
   std::int64_t gifts = 0;
-  std::int64_t gross_minor = 0;     // as corrected
+  std::int64_t gross_minor = 0;  // as corrected
   std::int64_t refunded_minor = 0;
   std::string first_date, last_date;
 };
@@ -53,9 +53,9 @@ struct BundleSummary {
   std::int64_t entries = 0;
   std::int64_t donors = 0;
   std::int64_t signers = 0;
-  std::int64_t disclosed = 0;        // donors whose personal data is disclosed
-  std::int64_t erased = 0;           // donors erased before the export
-  std::int64_t decisions = 0;        // donations and corrections re-decided
+  std::int64_t disclosed = 0;          // donors whose personal data is disclosed
+  std::int64_t erased = 0;             // donors erased before the export
+  std::int64_t decisions = 0;          // donations and corrections re-decided
   std::int64_t decisions_skipped = 0;  // of erased donors: facts unreadable
   Hash root{};
   std::map<std::pair<std::string, std::string>, ScopeTotals> totals;  // (scope, currency)

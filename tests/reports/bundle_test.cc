@@ -46,13 +46,13 @@ class BundleTest : public testing::LedgerTest {
     c.amount = ParseMoney("4400.00", "EUR", Sign::kPositive).value();
     c.reason = "typing error";
     ASSERT_TRUE(RecordCorrection(*ledger_, key_, c).ok());
-    trusted_ = {VerifierKey{key_.name, NoteKeyId(key_.name, key_.key.public_key),
-                            key_.key.public_key}};
+    trusted_ = {
+        VerifierKey{key_.name, NoteKeyId(key_.name, key_.key.public_key), key_.key.public_key}};
   }
   std::int64_t Record(const std::string& subject, const char* amount,
                       const char* method = "cheque") {
-    DonationRequest r{subject, false, Minor(amount), "EUR", method, D("2027-01-10"),
-                      "fr-pres-2027", "", "gift"};
+    DonationRequest r{subject,        false, Minor(amount), "EUR", method, D("2027-01-10"),
+                      "fr-pres-2027", "",    "gift"};
     Result<Recorded> rec = RecordDonation(*ledger_, key_, r);
     EXPECT_TRUE(rec.ok()) << rec.status().ToString();
     return rec.ok() ? rec->seq : -1;
@@ -127,8 +127,8 @@ TEST_F(BundleTest, NoTrustedKeyIsAMisuse) {
 
 TEST_F(BundleTest, UntrustedKeyFails) {
   const NamedKey other = testing::NewKey("other");
-  trusted_ = {VerifierKey{other.name, NoteKeyId(other.name, other.key.public_key),
-                          other.key.public_key}};
+  trusted_ = {
+      VerifierKey{other.name, NoteKeyId(other.name, other.key.public_key), other.key.public_key}};
   ExpectFails(Bundle(), "not signed by any key given with --trust");
 }
 
@@ -148,7 +148,8 @@ TEST_F(BundleTest, EveryFlippedByteFails) {
     changed[at[k]] = static_cast<char>(changed[at[k]] ^ mask);
     const BundleReport r = Verify(changed);
     ASSERT_FALSE(r.failure.ok()) << "flipping byte " << at[k] << " (mask " << int(mask)
-                                 << ") verified: " << bundle.substr(at[k] > 40 ? at[k] - 40 : 0, 80);
+                                 << ") verified: "
+                                 << bundle.substr(at[k] > 40 ? at[k] - 40 : 0, 80);
     ASSERT_TRUE(r.failure.IsVerificationFailed()) << r.failure.ToString();
   }
 }
@@ -177,8 +178,7 @@ TEST_F(BundleTest, RemovedSwappedDuplicatedEntriesFail) {
   renumbered[first + 4].replace(6, 1, "4");
   ExpectFails(Join(renumbered), "entries were moved, swapped or removed");
   std::vector<std::string> duplicated = lines;
-  duplicated.insert(duplicated.begin() + static_cast<std::ptrdiff_t>(first + 2),
-                    lines[first + 2]);
+  duplicated.insert(duplicated.begin() + static_cast<std::ptrdiff_t>(first + 2), lines[first + 2]);
   ExpectFails(Join(duplicated), "was expected");
 }
 
@@ -190,8 +190,8 @@ TEST_F(BundleTest, ForgedEntryByAnUnauthorisedKeyFails) {
   const std::int64_t n = Count();
   const Hash prev = LeafHash(AsBytes(ledger_->store().GetEntry(n - 1).value().body));
   EntryDraft draft{"donor_added", Json::object()};
-  draft.fields = {{"subject", "S-0000000001"}, {"donor_type", "person"},
-                  {"pii", Base64Encode(Bytes(48, 7))}};
+  draft.fields = {
+      {"subject", "S-0000000001"}, {"donor_type", "person"}, {"pii", Base64Encode(Bytes(48, 7))}};
   const std::string body =
       EncodeEntry(draft, n, 1893456000, prev, NoteKeyId(forger.name, forger.key.public_key))
           .value();
@@ -205,13 +205,13 @@ TEST_F(BundleTest, ForgedEntryByAnUnauthorisedKeyFails) {
   // Even with the forger's key trusted and in the header, its entry is refused.
   trusted_.push_back(VerifierKey{forger.name, NoteKeyId(forger.name, forger.key.public_key),
                                  forger.key.public_key});
-  lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(FindLine(lines, "signer ") + 1),
-               "signer " + FormatVerifierKey(forger.name, forger.key.public_key) +
-                   " added 0 revoked -");
-  const std::string cp_note = SignNote(
-      FormatCheckpointBody(Checkpoint{"test.example/log", static_cast<std::uint64_t>(n + 1),
-                                      Hash{}}),
-      forger.name, forger.key);
+  lines.insert(
+      lines.begin() + static_cast<std::ptrdiff_t>(FindLine(lines, "signer ") + 1),
+      "signer " + FormatVerifierKey(forger.name, forger.key.public_key) + " added 0 revoked -");
+  const std::string cp_note =
+      SignNote(FormatCheckpointBody(
+                   Checkpoint{"test.example/log", static_cast<std::uint64_t>(n + 1), Hash{}}),
+               forger.name, forger.key);
   lines[FindLine(lines, "checkpoint ")] = "checkpoint " + Base64Encode(AsBytes(cp_note));
   ExpectFails(Join(lines), "entry " + std::to_string(n) + ":");
 }
@@ -300,8 +300,8 @@ TEST_F(BundleTest, AGiftThatBrokeTheCapIsFound) {
 }
 
 TEST_F(BundleTest, ErasedDonorsAreCountedButNotReDecided) {
-  ASSERT_TRUE(ledger_->store().db().Exec("DELETE FROM subject_keys WHERE subject = '" + paul_ +
-                                         "'").ok());
+  ASSERT_TRUE(
+      ledger_->store().db().Exec("DELETE FROM subject_keys WHERE subject = '" + paul_ + "'").ok());
   const std::string bundle = Bundle();
   EXPECT_NE(bundle.find("disclosure " + paul_ + " erased\n"), std::string::npos);
   const BundleReport r = Verify(bundle);

@@ -1,0 +1,151 @@
+// bundle_verify_bench: how fast `probity verify BUNDLE` checks an audit
+// bundle, against the raw limit it is built on: Ed25519 verification of the
+// same entries' signatures, on the same number of threads (every core, as the
+// verifier uses), measured in the same run. Not a test; run it through bench/run.
+//
+//   bundle_verify_bench [N]      N entries (default 100000)
+//
+// The ledger: one scope under the French candidate pack, 1,000 donors, and
+// donations of 40.00 EUR by cheque spread over them (every one within the
+// cap, so the policy re-run accepts them all), appended in batches of 5,000.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ledger/encoding.h"
+#include "ledger/records.h"
+#include "policies/pack.h"
+#include "policies/scopes.h"
+#include "reports/bundle.h"
+
+namespace probity {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+[[noreturn]] void Die(const std::string& what, const Status& st) {
+  std::fprintf(stderr, "bundle_verify_bench: %s: %s\n", what.c_str(), st.ToString().c_str());
+  std::exit(1);
+}
+
+template <typename T>
+T Must(Result<T> r, const char* what) {
+  if (!r.ok()) Die(what, r.status());
+  return std::move(r).value();
+}
+
+double Seconds(Clock::time_point from) {
+  return std::chrono::duration<double>(Clock::now() - from).count();
+}
+
+std::string BuildLedger(const std::string& path, const NamedKey& key, std::int64_t n) {
+  auto ledger = Must(Ledger::Create(path, SecretBytes::FromString("bench"), "bench.example/log",
+                                    key, KdfParams{1, 8192}),
+                     "create");
+  NewScope s;
+  s.id = "fr-pres-2027";
+  s.pack_id = "fr-candidate-2027-presidential";
+  s.params["spending_ceiling"] = "16851000.00";
+  Must(AddScope(*ledger, key, Must(LoadPackById(s.pack_id), "pack"), s), "scope");
+  std::vector<std::string> donors;
+  const std::int64_t donor_count = std::min<std::int64_t>(1000, std::max<std::int64_t>(1, n / 10));
+  for (std::int64_t i = 0; i < donor_count; ++i) {
+    NewDonor d{"person", DonorPii{"Donor " + std::to_string(i), "FR", "FR", "1 rue X", "", "", ""}};
+    donors.push_back(Must(AddDonor(*ledger, key, d), "donor").subject);
+  }
+  std::int64_t left = n - Must(ledger->store().EntryCount(), "count");
+  std::int64_t k = 0;
+  while (left > 0) {
+    const std::int64_t batch = std::min<std::int64_t>(left, 5000);
+    Must(ledger->Append(key,
+                        [&](AppendBatch& b) -> Status {
+                          for (std::int64_t i = 0; i < batch; ++i, ++k) {
+                            EntryDraft d{"donation", Json::object()};
+                            d.fields = {
+                                {"subject", donors[static_cast<std::size_t>(k % donor_count)]},
+                                {"amount_minor", 4000},
+                                {"currency", "EUR"},
+                                {"method", "cheque"},
+                                {"date", "2026-06-01"},
+                                {"scope", "fr-pres-2027"}};
+                            PROBITY_RETURN_IF_ERROR(b.Add(d).status());
+                          }
+                          return Status::OK();
+                        }),
+         "append");
+    left -= batch;
+  }
+  return Must(BuildAuditBundle(*ledger), "export");
+}
+
+// The raw limit: the bundle's own signatures, verified on `threads` threads.
+double RawVerifyRate(const std::string& bundle, const PublicKey& key, std::size_t threads) {
+  std::vector<std::pair<std::string_view, Signature>> sigs;
+  std::string_view rest = bundle;
+  while (!rest.empty()) {
+    const std::size_t eol = rest.find('\n');
+    std::string_view line = rest.substr(0, eol);
+    rest.remove_prefix(eol + 1);
+    if (line.substr(0, 6) != "entry ") continue;
+    const std::size_t a = line.find(' ', 6), b = line.find(' ', a + 1);
+    sigs.emplace_back(
+        line.substr(b + 1),
+        Must(Base64DecodeFixed<kSignatureBytes>(line.substr(a + 1, b - a - 1), "sig"), "sig"));
+  }
+  const auto start = Clock::now();
+  std::vector<std::thread> workers;
+  std::vector<int> bad(threads, 0);
+  for (std::size_t t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      for (std::size_t i = t; i < sigs.size(); i += threads) {
+        if (!VerifyDetached(key, AsBytes(sigs[i].first), sigs[i].second)) bad[t] = 1;
+      }
+    });
+  }
+  for (std::thread& w : workers) w.join();
+  const double secs = Seconds(start);
+  if (std::any_of(bad.begin(), bad.end(), [](int b) { return b != 0; })) {
+    Die("raw verify", Status::VerificationFailed("a signature did not verify"));
+  }
+  return static_cast<double>(sigs.size()) / secs;
+}
+
+}  // namespace
+}  // namespace probity
+
+int main(int argc, char** argv) {
+  using namespace probity;
+  const std::int64_t n = argc > 1 ? std::atoll(argv[1]) : 100000;
+  if (!InitCrypto().ok()) return 1;
+  const std::string dir = std::filesystem::temp_directory_path() / "probity-bundle-bench";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const NamedKey key{"bench", Must(GenerateSigningKey(), "key")};
+  auto start = Clock::now();
+  const std::string bundle = BuildLedger(dir + "/bench.ledger", key, n);
+  std::printf("built a %lld-entry ledger and its %.1f MB bundle in %.1f s\n",
+              static_cast<long long>(n), static_cast<double>(bundle.size()) / 1e6, Seconds(start));
+  const std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+  const VerifierKey trusted{key.name, NoteKeyId(key.name, key.key.public_key), key.key.public_key};
+  double best_ours = 0, best_raw = 0;
+  for (int round = 0; round < 3; ++round) {
+    best_raw = std::max(best_raw, RawVerifyRate(bundle, key.key.public_key, threads));
+    start = Clock::now();
+    BundleReport r = Must(VerifyAuditBundle(bundle, BundleVerifyOptions{{trusted}, {}}), "verify");
+    const double secs = Seconds(start);
+    if (!r.failure.ok()) Die("verify", r.failure);
+    best_ours = std::max(best_ours, static_cast<double>(r.summary.entries) / secs);
+  }
+  std::printf("\n| figure | ours | raw limit | ratio |\n|---|---|---|---|\n");
+  std::printf(
+      "| verify a %lld-entry bundle (entries/s, %zu threads) | %.0f | %.0f (Ed25519 verify, "
+      "%zu threads) | %.2f |\n",
+      static_cast<long long>(n), threads, best_ours, best_raw, threads, best_ours / best_raw);
+  std::filesystem::remove_all(dir);
+  return 0;
+}
