@@ -12,6 +12,7 @@
 
 #include "ledger/encoding.h"
 #include "ledger/entry.h"
+#include "ledger/files.h"
 #include "ledger/merkle.h"
 #include "policies/donations.h"
 #include "policies/scopes.h"
@@ -327,6 +328,25 @@ TEST_F(BundleTest, SealedToTheAuditor) {
   tampered[tampered.size() - 10] ^= 1;
   EXPECT_TRUE(OpenSealedBundle(tampered, auditor).status().IsVerificationFailed());
   EXPECT_FALSE(OpenSealedBundle(sealed.substr(0, 40), auditor).ok());
+}
+
+// docs/examples/audit-bundle: the worked example of docs/format.md, section
+// 17.4, must keep verifying, and must fail once changed.
+TEST(ExampleBundle, Verifies) {
+  ASSERT_TRUE(InitCrypto().ok());
+  const std::string dir = std::string(PROBITY_SOURCE_DIR) + "/docs/examples/audit-bundle/";
+  const std::string bundle = ReadFileBounded(dir + "demo.probity", kBundleBytesMax, "bundle").value();
+  std::string trust = ReadFileBounded(dir + "trust.txt", 1024, "key").value();
+  trust.erase(trust.find_last_not_of('\n') + 1);
+  const BundleVerifyOptions options{{ParseVerifierKey(trust).value()}, {}};
+  const BundleReport r = VerifyAuditBundle(bundle, options).value();
+  ASSERT_TRUE(r.failure.ok()) << r.failure.ToString();
+  EXPECT_EQ(r.summary.entries, 9);
+  EXPECT_EQ(r.summary.decisions, 2);
+  EXPECT_EQ(r.summary.totals.at({"fr-pres-2027", "EUR"}).gross_minor, 465000);
+  std::string changed = bundle;
+  changed[changed.find("\"amount_minor\":") + 15] ^= 1;
+  EXPECT_FALSE(VerifyAuditBundle(changed, options).value().failure.ok());
 }
 
 }  // namespace
