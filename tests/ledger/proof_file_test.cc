@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "ledger/encoding.h"
 #include "tests/ledger/test_ledger_util.h"
 
@@ -346,6 +349,43 @@ TEST_F(ProofFileTest, FlippingAnyByteNeverPassesSilently) {
     }
   }
   EXPECT_EQ(passed, 0) << "no flip of this proof should still verify";
+}
+
+}  // namespace
+}  // namespace probity
+
+namespace probity {
+namespace {
+
+std::string ReadVector(const std::string& name) {
+  std::ifstream in(std::string(PROBITY_VECTORS_DIR) + "/" + name, std::ios::binary);
+  EXPECT_TRUE(in.good()) << name;
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// The worked example of docs/format.md, section 8.1: real output of
+// `probity prove`, kept under tests/vectors/ and quoted in the document.
+TEST(ProofFileExample, TheDocumentedProofVerifiesAndIsQuotedVerbatim) {
+  ASSERT_TRUE(InitCrypto().ok());
+  const std::string proof = ReadVector("tlog_proof_example.tlog-proof");
+  const std::string entry = ReadVector("tlog_proof_example_entry.json");
+  std::string key_text = ReadVector("tlog_proof_example_key.txt");
+  ASSERT_FALSE(key_text.empty());
+  key_text.pop_back();  // its newline
+  Result<VerifierKey> key = ParseVerifierKey(key_text);
+  ASSERT_TRUE(key.ok()) << key.status().ToString();
+  ProofReport report;
+  const ProofTrust trust{{*key}, "example.org/fr-pres-2027"};
+  ASSERT_TRUE(VerifyEntryProof(proof, entry, trust, &report).ok());
+  EXPECT_EQ(report.index, 5u);
+  EXPECT_EQ(report.tree_size, 9u);
+  EXPECT_EQ(report.entry_sig, EntrySignatureCheck::kVerified);
+
+  const std::string doc = ReadVector("../../docs/format.md");
+  EXPECT_NE(doc.find("\n" + proof + "```\n"), std::string::npos)
+      << "docs/format.md section 8.1 must quote tests/vectors/tlog_proof_example.tlog-proof";
+  EXPECT_NE(doc.find("\n" + entry + "\n"), std::string::npos);
+  EXPECT_NE(doc.find(key_text), std::string::npos);
 }
 
 }  // namespace
