@@ -42,6 +42,14 @@ class LineReader {
   std::size_t line_ = 0;
 };
 
+// Input past its limit is refused before anything else is read from it.
+Status CheckSize(std::size_t size, std::size_t bytes_max, const char* what) {
+  if (size <= bytes_max) return Status::OK();
+  return Status::InvalidArgument(std::string(what) + " is " + std::to_string(size) +
+                                 " bytes, more than the " + std::to_string(bytes_max) +
+                                 " allowed");
+}
+
 bool StartsWith(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
 }
@@ -92,11 +100,7 @@ Result<std::vector<std::string>> CheckpointSigners(const ParsedNote& note,
 
 // The entry given to the verifier, decoded: it must be a canonical entry.
 Result<Json> DecodeGivenEntry(std::string_view entry_bytes) {
-  if (entry_bytes.size() > kProofEntryBytesMax) {
-    return Status::InvalidArgument("the entry is " + std::to_string(entry_bytes.size()) +
-                                   " bytes, more than the " + std::to_string(kProofEntryBytesMax) +
-                                   " an entry may have");
-  }
+  PROBITY_RETURN_IF_ERROR(CheckSize(entry_bytes.size(), kProofEntryBytesMax, "the entry"));
   if (!entry_bytes.empty() && entry_bytes.back() == '\n') {
     return Status::InvalidArgument(
         "the entry ends in a newline, but an entry's canonical bytes never do; give the bytes "
@@ -187,11 +191,7 @@ std::string FormatProofFile(const ProofFile& proof) {
 }
 
 Result<ProofFile> ParseProofFile(std::string_view text) {
-  if (text.size() > kProofFileBytesMax) {
-    return Status::InvalidArgument("proof file is " + std::to_string(text.size()) +
-                                   " bytes, more than the " + std::to_string(kProofFileBytesMax) +
-                                   " a proof can have; it is not a proof file");
-  }
+  PROBITY_RETURN_IF_ERROR(CheckSize(text.size(), kProofFileBytesMax, "proof file"));
   if (text.find('\r') != std::string_view::npos) {
     return Status::InvalidArgument("proof file has a carriage return (CRLF line ends?); proof "
                                    "files use LF only: use the file as `probity prove` wrote it");
