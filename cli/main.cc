@@ -75,6 +75,7 @@ int main(int argc, char** argv) {
   cli::RegisterLogCommands(app, g, action);
   cli::RegisterPolicyCommands(app, g, action);
   cli::RegisterExportCommands(app, g, action);
+  cli::RegisterProveCommands(app, g, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
