@@ -46,6 +46,7 @@ void RegisterDonationCommands(CLI::App& app, GlobalOptions& g, Action& action);
 void RegisterConsentCommands(CLI::App& app, GlobalOptions& g, Action& action);
 void RegisterLogCommands(CLI::App& app, GlobalOptions& g, Action& action);
 void RegisterPolicyCommands(CLI::App& app, GlobalOptions& g, Action& action);
+void RegisterReportCommands(CLI::App& app, GlobalOptions& g, Action& action);  // and import
 
 // Passphrase from `file` (flag), else the file named by `env_name`, else a
 // prompt on the terminal. `confirm` asks twice (for new secrets).

@@ -74,6 +74,7 @@ int main(int argc, char** argv) {
   cli::RegisterConsentCommands(app, g, action);
   cli::RegisterLogCommands(app, g, action);
   cli::RegisterPolicyCommands(app, g, action);
+  cli::RegisterReportCommands(app, g, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
