@@ -1,9 +1,11 @@
-// probity report fec, probity import fec
+// probity report fec / cnccfp / ppera, probity import fec
 #include "cli/common.h"
+#include "reports/cnccfp_report.h"
 #include "reports/fec_import.h"
 #include "reports/fec_report.h"
 #include "reports/fec_text.h"
 #include "reports/output.h"
+#include "reports/ppera_report.h"
 
 namespace probity::cli {
 namespace {
@@ -66,6 +68,63 @@ void RegisterReportFec(CLI::App& report, GlobalOptions& g, Action& action) {
   cmd->callback([&g, &action, o] { action = [&g, o] { return RunReportFec(g, *o); }; });
 }
 
+struct TableOptions {
+  std::string scope, out, format = "csv";
+  int year = 0, quarter = 0;
+};
+
+Status RunReportCnccfp(const GlobalOptions& g, const TableOptions& o) {
+  PROBITY_RETURN_IF_ERROR(ValidateScopeId(o.scope).WithContext("--scope"));
+  if (o.format != "csv" && o.format != "tsv") {
+    return Status::InvalidArgument("--format is csv (statement) or tsv (donor receipts)");
+  }
+  const TableFormat format = o.format == "tsv" ? TableFormat::kTsv : TableFormat::kCsv;
+  PROBITY_ASSIGN_OR_RETURN(auto ledger, OpenLedger(g));
+  PROBITY_ASSIGN_OR_RETURN(CnccfpReport report, BuildCnccfpReport(*ledger, o.scope, format));
+  PROBITY_RETURN_IF_ERROR(WriteReportFile(o.out, RenderTable(report.table, report.checkpoint, format)));
+  Warn("wrote " + o.out + ": total " + DecimalAmount(report.total_minor) + " EUR, cash " +
+       DecimalAmount(report.cash_minor) + " EUR");
+  PrintOut(report.checkpoint.Line());
+  return Status::OK();
+}
+
+Status RunReportPpera(const GlobalOptions& g, const TableOptions& o) {
+  if (!o.scope.empty()) PROBITY_RETURN_IF_ERROR(ValidateScopeId(o.scope).WithContext("--scope"));
+  PROBITY_ASSIGN_OR_RETURN(auto ledger, OpenLedger(g));
+  PROBITY_ASSIGN_OR_RETURN(PperaReport report,
+                           BuildPperaReport(*ledger, PperaOptions{o.scope, o.year, o.quarter}));
+  PROBITY_RETURN_IF_ERROR(
+      WriteReportFile(o.out, RenderTable(report.table, report.checkpoint, TableFormat::kCsv)));
+  Warn(report.nil() ? "wrote " + o.out + ": nil report, nothing to report this quarter"
+                    : "wrote " + o.out + ": " + std::to_string(report.donations) +
+                          " reportable donations, " + std::to_string(report.impermissible) +
+                          " impermissible");
+  PrintOut(report.checkpoint.Line());
+  return Status::OK();
+}
+
+void RegisterReportTables(CLI::App& report, GlobalOptions& g, Action& action) {
+  auto o = std::make_shared<TableOptions>();
+  CLI::App* cnccfp = report.add_subcommand(
+      "cnccfp", "statement of donations for a French campaign account (CSV), or the party\n"
+                "donor-receipt file (--format tsv); prints the checkpoint it covers\n"
+                "  example: probity report cnccfp --scope fr-pres-2027 --out dons.csv");
+  cnccfp->add_option("--scope", o->scope, "scope bound to a French pack")->required();
+  cnccfp->add_option("--out", o->out, "file to write (mode 0600)")->required();
+  cnccfp->add_option("--format", o->format, "csv (default) or tsv");
+  cnccfp->callback([&g, &action, o] { action = [&g, o] { return RunReportCnccfp(g, *o); }; });
+  auto p = std::make_shared<TableOptions>();
+  CLI::App* ppera = report.add_subcommand(
+      "ppera", "UK Electoral Commission quarterly donation report (CSV; a nil report when\n"
+               "nothing is reportable); prints the checkpoint it covers\n"
+               "  example: probity report ppera --year 2026 --quarter 3 --out q3.csv");
+  ppera->add_option("--year", p->year, "calendar year, e.g. 2026")->required();
+  ppera->add_option("--quarter", p->quarter, "1, 2, 3 or 4")->required();
+  ppera->add_option("--out", p->out, "file to write (mode 0600)")->required();
+  ppera->add_option("--scope", p->scope, "only this scope (default: every PPERA scope)");
+  ppera->callback([&g, &action, p] { action = [&g, p] { return RunReportPpera(g, *p); }; });
+}
+
 struct ImportOptions {
   std::string file, scope, method = "other";
 };
@@ -114,6 +173,7 @@ void RegisterReportCommands(CLI::App& app, GlobalOptions& g, Action& action) {
   CLI::App* report = app.add_subcommand("report", "filings for the authorities");
   report->require_subcommand(1);
   RegisterReportFec(*report, g, action);
+  RegisterReportTables(*report, g, action);
   RegisterImportFec(app, g, action);
 }
 

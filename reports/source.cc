@@ -47,6 +47,9 @@ Result<std::vector<ReportDonation>> LoadReportDonations(Ledger& ledger, const st
     d.nature = e.value("nature", "gift");
     d.import_ref = e.value("import_ref", "");
     d.import_aggregate_minor = e.value("import_aggregate_minor", std::int64_t{0});
+    for (const Json& o : e.value("obligations", Json::array())) {
+      d.obligation_rules.push_back(o["rule"].get<std::string>());
+    }
     out.push_back(std::move(d));
   }
   return out;

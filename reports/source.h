@@ -44,6 +44,7 @@ struct ReportDonation {
   std::string nature = "gift";
   std::string import_ref;                   // empty unless imported
   std::int64_t import_aggregate_minor = 0;  // 0 unless imported with one
+  std::vector<std::string> obligation_rules;  // rules whose obligations the decision attached
   std::int64_t net_minor() const { return amount_minor - refunded_minor; }
 };
 
