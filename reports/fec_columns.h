@@ -8,7 +8,10 @@
 
 #include <array>
 #include <cstddef>
+#include <string>
 #include <string_view>
+
+#include "ledger/vault.h"
 
 namespace probity::fec {
 
@@ -83,6 +86,29 @@ constexpr std::size_t Col(const std::array<std::string_view, N>& columns, std::s
   }
   return N;  // not a column: any use of it fails the static_asserts in fec_report.cc
 }
+
+// Where a Schedule A contributor column lives in the donor's sealed personal
+// data, and its length in INDIVIDUAL_RECEIPT.json: import reads these
+// columns into the donor, the report writes them back.
+struct ContributorField {
+  std::string_view column;
+  std::string DonorPii::*member;
+  std::size_t chars_max;
+};
+inline const ContributorField kContributorFields[] = {
+    {"contributor_last_name", &DonorPii::family_name, 30},
+    {"contributor_first_name", &DonorPii::given_name, 20},
+    {"contributor_middle_name", &DonorPii::middle_name, 20},
+    {"contributor_prefix", &DonorPii::name_prefix, 10},
+    {"contributor_suffix", &DonorPii::name_suffix, 10},
+    {"contributor_street_1", &DonorPii::street, 34},
+    {"contributor_street_2", &DonorPii::street2, 34},
+    {"contributor_city", &DonorPii::city, 30},
+    {"contributor_state", &DonorPii::region, 2},
+    {"contributor_zip_code", &DonorPii::postcode, 9},
+    {"contributor_employer", &DonorPii::employer, 38},
+    {"contributor_occupation", &DonorPii::occupation, 38},
+};
 
 }  // namespace probity::fec
 

@@ -68,20 +68,8 @@ Status CheckHeader(const std::vector<std::string>& f, Filing* filing) {
 }
 
 DonorPii DonorOf(const std::vector<std::string>& f) {
-  auto at = [&f](std::string_view col) { return f[Sa(col)]; };
   DonorPii p;
-  p.family_name = at("contributor_last_name");
-  p.given_name = at("contributor_first_name");
-  p.middle_name = at("contributor_middle_name");
-  p.name_prefix = at("contributor_prefix");
-  p.name_suffix = at("contributor_suffix");
-  p.street = at("contributor_street_1");
-  p.street2 = at("contributor_street_2");
-  p.city = at("contributor_city");
-  p.region = at("contributor_state");
-  p.postcode = at("contributor_zip_code");
-  p.employer = at("contributor_employer");
-  p.occupation = at("contributor_occupation");
+  for (const ContributorField& c : kContributorFields) p.*c.member = f[Sa(c.column)];
   p.name = Join({&p.name_prefix, &p.given_name, &p.middle_name, &p.family_name, &p.name_suffix}, " ");
   const std::string region_zip = Join({&p.region, &p.postcode}, " ");
   p.address = Join({&p.street, &p.street2, &p.city, &region_zip}, ", ");

@@ -60,17 +60,16 @@ Status FillContributor(const DonorRecord& donor, ScheduleARecord& r) {
     return Status::InvalidArgument("donor " + donor.subject +
                                    " was erased but must be itemised; the filing cannot name them");
   }
-  const DonorPii& p = *donor.pii;
-  std::string family = p.family_name, given = p.given_name;
-  if (family.empty()) {  // a name recorded whole: the last word is the family name
+  DonorPii p = *donor.pii;
+  if (p.family_name.empty()) {  // a name recorded whole: the last word is the family name
     const std::size_t space = p.name.rfind(' ');
-    family = space == std::string::npos ? p.name : p.name.substr(space + 1);
-    given = space == std::string::npos ? "" : p.name.substr(0, space);
+    p.family_name = space == std::string::npos ? p.name : p.name.substr(space + 1);
+    p.given_name = space == std::string::npos ? "" : p.name.substr(0, space);
   }
-  const std::string street = p.street.empty() ? p.address : p.street;
+  if (p.street.empty()) p.street = p.address;
   const std::pair<const char*, const std::string*> required[] = {
-      {"given name (--given-name)", &given}, {"street (--street)", &street},
-      {"city (--city)", &p.city},            {"state (--region)", &p.region},
+      {"given name (--given-name)", &p.given_name}, {"street (--street)", &p.street},
+      {"city (--city)", &p.city},                   {"state (--region)", &p.region},
       {"ZIP code (--postcode)", &p.postcode}};
   for (const auto& [what, value] : required) {
     if (value->empty()) {
@@ -78,20 +77,13 @@ Status FillContributor(const DonorRecord& donor, ScheduleARecord& r) {
                                      what + "; record it on the donor and report again");
     }
   }
+  // Best efforts (11 CFR 104.7(b)) that did not obtain them.
+  if (p.employer.empty()) p.employer = kInformationRequested;
+  if (p.occupation.empty()) p.occupation = kInformationRequested;
   r[Sa("entity_type")] = "IND";
-  r[Sa("contributor_last_name")] = ToFecText(family, 30);
-  r[Sa("contributor_first_name")] = ToFecText(given, 20);
-  r[Sa("contributor_middle_name")] = ToFecText(p.middle_name, 20);
-  r[Sa("contributor_prefix")] = ToFecText(p.name_prefix, 10);
-  r[Sa("contributor_suffix")] = ToFecText(p.name_suffix, 10);
-  r[Sa("contributor_street_1")] = ToFecText(street, 34);
-  r[Sa("contributor_street_2")] = ToFecText(p.street2, 34);
-  r[Sa("contributor_city")] = ToFecText(p.city, 30);
-  r[Sa("contributor_state")] = ToFecText(p.region, 2);
-  r[Sa("contributor_zip_code")] = ToFecText(p.postcode, 9);
-  r[Sa("contributor_employer")] = p.employer.empty() ? kInformationRequested : ToFecText(p.employer, 38);
-  r[Sa("contributor_occupation")] =
-      p.occupation.empty() ? kInformationRequested : ToFecText(p.occupation, 38);
+  for (const ContributorField& c : kContributorFields) {
+    r[Sa(c.column)] = ToFecText(p.*c.member, c.chars_max);
+  }
   return Status::OK();
 }
 

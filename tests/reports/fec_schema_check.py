@@ -3,6 +3,8 @@
 
 Usage: fec_schema_check.py FILE.fec INDIVIDUAL_RECEIPT.json
 
+The column order is read from schedule-a-v8-columns.txt beside the schema.
+
 Each record is mapped to the schema's field names (dates YYYY-MM-DD, amounts
 as numbers, empty fields left out) and validated with python3-jsonschema; the
 schema's own keywords (fec_spec, fec_recommended) are unknown to JSON Schema
@@ -14,28 +16,17 @@ problem and exits 1 if there is any; prints the count checked otherwise.
 """
 import decimal
 import json
+import os
 import sys
 
 import jsonschema
 
-COLUMNS = [
-    "form_type", "filer_committee_id_number", "transaction_id", "back_reference_tran_id_number",
-    "back_reference_sched_name", "entity_type", "contributor_organization_name",
-    "contributor_last_name", "contributor_first_name", "contributor_middle_name",
-    "contributor_prefix", "contributor_suffix", "contributor_street_1", "contributor_street_2",
-    "contributor_city", "contributor_state", "contributor_zip_code", "election_code",
-    "election_other_description", "contribution_date", "contribution_amount",
-    "contribution_aggregate", "contribution_purpose_descrip", "contributor_employer",
-    "contributor_occupation", "donor_committee_fec_id", "donor_committee_name",
-    "donor_candidate_fec_id", "donor_candidate_last_name", "donor_candidate_first_name",
-    "donor_candidate_middle_name", "donor_candidate_prefix", "donor_candidate_suffix",
-    "donor_candidate_office", "donor_candidate_state", "donor_candidate_district", "conduit_name",
-    "conduit_street1", "conduit_street2", "conduit_city", "conduit_state", "conduit_zip_code",
-    "memo_code", "memo_text_description", "reference_code",
-]
 # .fec column name -> INDIVIDUAL_RECEIPT.json property, where they differ.
 RENAMED = {"contributor_zip_code": "contributor_zip"}
 NUMBERS = {"contribution_amount", "contribution_aggregate"}
+
+
+COLUMNS = []
 
 
 def to_json(fields):
@@ -76,6 +67,9 @@ def own_checks(fields):
 def main():
     global SCHEMA
     fec_path, schema_path = sys.argv[1], sys.argv[2]
+    columns_path = os.path.join(os.path.dirname(schema_path), "schedule-a-v8-columns.txt")
+    with open(columns_path, encoding="ascii") as f:
+        COLUMNS.extend(l.strip() for l in f if l.strip() and not l.startswith("#"))
     with open(schema_path, encoding="utf-8") as f:
         SCHEMA = json.load(f)
     validator = jsonschema.Draft7Validator(SCHEMA)
