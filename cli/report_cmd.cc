@@ -1,4 +1,4 @@
-// probity report fec / cnccfp / ppera, probity import fec
+// probity report fec / cnccfp / ppera / summary, probity import fec
 #include "cli/common.h"
 #include "reports/cnccfp_report.h"
 #include "reports/fec_import.h"
@@ -6,6 +6,7 @@
 #include "reports/fec_text.h"
 #include "reports/output.h"
 #include "reports/ppera_report.h"
+#include "reports/summary_report.h"
 
 namespace probity::cli {
 namespace {
@@ -125,6 +126,25 @@ void RegisterReportTables(CLI::App& report, GlobalOptions& g, Action& action) {
   ppera->callback([&g, &action, p] { action = [&g, p] { return RunReportPpera(g, *p); }; });
 }
 
+void RegisterReportSummary(CLI::App& report, GlobalOptions& g, Action& action) {
+  auto out = std::make_shared<std::string>();
+  CLI::App* cmd = report.add_subcommand(
+      "summary", "one self-contained HTML page: totals per month, method and scope, donors\n"
+                 "near a cap, open obligations, SVG charts; prints the checkpoint it covers\n"
+                 "  example: probity report summary --out summary.html");
+  cmd->add_option("--out", *out, "the .html file to write (mode 0600)")->required();
+  cmd->callback([&g, &action, out] {
+    action = [&g, out]() -> Status {
+      PROBITY_ASSIGN_OR_RETURN(auto ledger, OpenLedger(g));
+      PROBITY_ASSIGN_OR_RETURN(Summary summary, BuildSummary(*ledger, TodayUtc()));
+      PROBITY_RETURN_IF_ERROR(WriteReportFile(*out, summary.html));
+      Warn("wrote " + *out + ": " + std::to_string(summary.totals.donations) + " donations");
+      PrintOut(summary.checkpoint.Line());
+      return Status::OK();
+    };
+  });
+}
+
 struct ImportOptions {
   std::string file, scope, method = "other";
 };
@@ -174,6 +194,7 @@ void RegisterReportCommands(CLI::App& app, GlobalOptions& g, Action& action) {
   report->require_subcommand(1);
   RegisterReportFec(*report, g, action);
   RegisterReportTables(*report, g, action);
+  RegisterReportSummary(*report, g, action);
   RegisterImportFec(app, g, action);
 }
 
