@@ -11,6 +11,16 @@
 namespace probity::cli {
 namespace {
 
+// Every report ends the same way: the file written whole, a line for the
+// treasurer on stderr, and the checkpoint it covers on stdout.
+Status Deliver(const std::string& path, const std::string& bytes, const std::string& what,
+               const ReportCheckpoint& checkpoint) {
+  PROBITY_RETURN_IF_ERROR(WriteReportFile(path, bytes));
+  Warn("wrote " + path + ": " + what);
+  PrintOut(checkpoint.Line());
+  return Status::OK();
+}
+
 struct FecOptions {
   std::string scope, committee, committee_name, report_code = "Q1", from, to, out;
   std::string treasurer_last, treasurer_first, date_signed, election_state, election_district;
@@ -40,12 +50,11 @@ Status RunReportFec(const GlobalOptions& g, const FecOptions& o) {
   PROBITY_ASSIGN_OR_RETURN(fec::ReportOptions options, MakeFecOptions(o));
   PROBITY_ASSIGN_OR_RETURN(auto ledger, OpenLedger(g));
   PROBITY_ASSIGN_OR_RETURN(fec::Report report, fec::BuildReport(*ledger, options));
-  PROBITY_RETURN_IF_ERROR(WriteReportFile(o.out, fec::RenderReport(report)));
-  Warn("wrote " + o.out + ": " + std::to_string(report.schedule_a.size()) +
-       " itemised receipts (" + fec::FormatAmount(report.itemised_cents) + " USD), unitemised " +
-       fec::FormatAmount(report.unitemised_cents) + " USD");
-  PrintOut(report.checkpoint.Line());
-  return Status::OK();
+  return Deliver(o.out, fec::RenderReport(report),
+                 std::to_string(report.schedule_a.size()) + " itemised receipts (" +
+                     fec::FormatAmount(report.itemised_cents) + " USD), unitemised " +
+                     fec::FormatAmount(report.unitemised_cents) + " USD",
+                 report.checkpoint);
 }
 
 void RegisterReportFec(CLI::App& report, GlobalOptions& g, Action& action) {
@@ -82,11 +91,10 @@ Status RunReportCnccfp(const GlobalOptions& g, const TableOptions& o) {
   const TableFormat format = o.format == "tsv" ? TableFormat::kTsv : TableFormat::kCsv;
   PROBITY_ASSIGN_OR_RETURN(auto ledger, OpenLedger(g));
   PROBITY_ASSIGN_OR_RETURN(CnccfpReport report, BuildCnccfpReport(*ledger, o.scope, format));
-  PROBITY_RETURN_IF_ERROR(WriteReportFile(o.out, RenderTable(report.table, report.checkpoint, format)));
-  Warn("wrote " + o.out + ": total " + DecimalAmount(report.total_minor) + " EUR, cash " +
-       DecimalAmount(report.cash_minor) + " EUR");
-  PrintOut(report.checkpoint.Line());
-  return Status::OK();
+  return Deliver(o.out, RenderTable(report.table, report.checkpoint, format),
+                 "total " + DecimalAmount(report.total_minor) + " EUR, cash " +
+                     DecimalAmount(report.cash_minor) + " EUR",
+                 report.checkpoint);
 }
 
 Status RunReportPpera(const GlobalOptions& g, const TableOptions& o) {
@@ -94,14 +102,11 @@ Status RunReportPpera(const GlobalOptions& g, const TableOptions& o) {
   PROBITY_ASSIGN_OR_RETURN(auto ledger, OpenLedger(g));
   PROBITY_ASSIGN_OR_RETURN(PperaReport report,
                            BuildPperaReport(*ledger, PperaOptions{o.scope, o.year, o.quarter}));
-  PROBITY_RETURN_IF_ERROR(
-      WriteReportFile(o.out, RenderTable(report.table, report.checkpoint, TableFormat::kCsv)));
-  Warn(report.nil() ? "wrote " + o.out + ": nil report, nothing to report this quarter"
-                    : "wrote " + o.out + ": " + std::to_string(report.donations) +
-                          " reportable donations, " + std::to_string(report.impermissible) +
-                          " impermissible");
-  PrintOut(report.checkpoint.Line());
-  return Status::OK();
+  return Deliver(o.out, RenderTable(report.table, report.checkpoint, TableFormat::kCsv),
+                 report.nil() ? "nil report, nothing to report this quarter"
+                              : std::to_string(report.donations) + " reportable donations, " +
+                                    std::to_string(report.impermissible) + " impermissible",
+                 report.checkpoint);
 }
 
 void RegisterReportTables(CLI::App& report, GlobalOptions& g, Action& action) {
@@ -137,10 +142,8 @@ void RegisterReportSummary(CLI::App& report, GlobalOptions& g, Action& action) {
     action = [&g, out]() -> Status {
       PROBITY_ASSIGN_OR_RETURN(auto ledger, OpenLedger(g));
       PROBITY_ASSIGN_OR_RETURN(Summary summary, BuildSummary(*ledger, TodayUtc()));
-      PROBITY_RETURN_IF_ERROR(WriteReportFile(*out, summary.html));
-      Warn("wrote " + *out + ": " + std::to_string(summary.totals.donations) + " donations");
-      PrintOut(summary.checkpoint.Line());
-      return Status::OK();
+      return Deliver(*out, summary.html, std::to_string(summary.totals.donations) + " donations",
+                     summary.checkpoint);
     };
   });
 }
