@@ -50,6 +50,14 @@ void RegisterAdd(CLI::App& donor, GlobalOptions& g, Action& action) {
   add->add_option("--email", o->pii.email, "e-mail address");
   add->add_option("--employer", o->pii.employer, "employer (US filings)");
   add->add_option("--occupation", o->pii.occupation, "occupation (US filings)");
+  // The parts filings list separately (FEC Schedule A); `--name` and
+  // `--address` stay the person's full name and address.
+  add->add_option("--family-name", o->pii.family_name, "family (last) name, for filings");
+  add->add_option("--given-name", o->pii.given_name, "given (first) name, for filings");
+  add->add_option("--street", o->pii.street, "street line of the address, for filings");
+  add->add_option("--city", o->pii.city, "town or city, for filings");
+  add->add_option("--region", o->pii.region, "US state (2 letters) or region, for filings");
+  add->add_option("--postcode", o->pii.postcode, "ZIP or postcode, for filings");
   add->callback([&g, &action, o] {
     action = [&g, o]() -> Status {
       PROBITY_RETURN_IF_ERROR(ValidateDonorType(o->type));

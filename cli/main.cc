@@ -76,6 +76,7 @@ int main(int argc, char** argv) {
   cli::RegisterPolicyCommands(app, g, action);
   cli::RegisterExportCommands(app, g, action);
   cli::RegisterProveCommands(app, g, action);
+  cli::RegisterReportCommands(app, g, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

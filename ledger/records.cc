@@ -81,6 +81,26 @@ Status CheckPositive(const Money& amount) {
 
 }  // namespace
 
+Result<std::string> AddDonorInBatch(AppendBatch& batch, const NewDonor& donor) {
+  PROBITY_RETURN_IF_ERROR(ValidateDonorType(donor.donor_type));
+  PROBITY_RETURN_IF_ERROR(ValidatePii(donor.pii));
+  std::string subject;
+  do {  // 40 random bits: collisions are rare but must never merge two people
+    subject = NewSubjectId();
+    PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> used, batch.store().FindEntries("", subject));
+    if (used.empty()) break;
+  } while (true);
+  SecretBytes subject_key = NewSubjectKey();
+  PROBITY_ASSIGN_OR_RETURN(std::string box, SealPii(subject_key, subject, donor.pii));
+  PROBITY_RETURN_IF_ERROR(batch.store().PutSubjectKey(subject, subject_key));
+  EntryDraft draft{"donor_added", Json::object()};
+  draft.fields["subject"] = subject;
+  draft.fields["donor_type"] = donor.donor_type;
+  draft.fields["pii"] = box;
+  PROBITY_RETURN_IF_ERROR(batch.Add(draft).status());
+  return subject;
+}
+
 Result<AddedDonor> AddDonor(Ledger& ledger, const NamedKey& key, const NewDonor& donor) {
   PROBITY_RETURN_IF_ERROR(ValidateDonorType(donor.donor_type));
   PROBITY_RETURN_IF_ERROR(ValidatePii(donor.pii));
@@ -93,22 +113,8 @@ Result<AddedDonor> AddDonor(Ledger& ledger, const NamedKey& key, const NewDonor&
     }
   }
   Result<std::vector<std::int64_t>> seqs = ledger.Append(key, [&](AppendBatch& batch) {
-    std::string subject;
-    do {  // 40 random bits: collisions are rare but must never merge two people
-      subject = NewSubjectId();
-      PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> used,
-                               batch.store().FindEntries("", subject));
-      if (used.empty()) break;
-    } while (true);
-    SecretBytes subject_key = NewSubjectKey();
-    PROBITY_ASSIGN_OR_RETURN(std::string box, SealPii(subject_key, subject, donor.pii));
-    PROBITY_RETURN_IF_ERROR(batch.store().PutSubjectKey(subject, subject_key));
-    EntryDraft draft{"donor_added", Json::object()};
-    draft.fields["subject"] = subject;
-    draft.fields["donor_type"] = donor.donor_type;
-    draft.fields["pii"] = box;
-    added.subject = subject;
-    return batch.Add(draft).status();
+    PROBITY_ASSIGN_OR_RETURN(added.subject, AddDonorInBatch(batch, donor));
+    return Status::OK();
   });
   if (!seqs.ok()) return seqs.status();
   return added;

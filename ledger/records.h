@@ -30,6 +30,10 @@ struct AddedDonor {
   std::vector<std::string> likely_duplicates;  // subjects with the same normalised name
 };
 Result<AddedDonor> AddDonor(Ledger& ledger, const NamedKey& key, const NewDonor& donor);
+// The donor_added entry alone, inside a caller's write transaction (imports
+// that add many donors and their gifts at once); returns the new subject id.
+// No duplicate check.
+Result<std::string> AddDonorInBatch(AppendBatch& batch, const NewDonor& donor);
 
 struct DonorRecord {
   std::string subject;

@@ -17,6 +17,11 @@ constexpr PiiField kPiiFields[] = {
     {"residence", &DonorPii::residence}, {"address", &DonorPii::address},
     {"email", &DonorPii::email},       {"employer", &DonorPii::employer},
     {"occupation", &DonorPii::occupation},
+    {"family_name", &DonorPii::family_name}, {"given_name", &DonorPii::given_name},
+    {"middle_name", &DonorPii::middle_name}, {"name_prefix", &DonorPii::name_prefix},
+    {"name_suffix", &DonorPii::name_suffix}, {"street", &DonorPii::street},
+    {"street2", &DonorPii::street2},         {"city", &DonorPii::city},
+    {"region", &DonorPii::region},           {"postcode", &DonorPii::postcode},
 };
 
 Status CheckPiiText(const char* name, const std::string& value) {

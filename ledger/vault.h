@@ -25,6 +25,19 @@ struct DonorPii {
   std::string email;
   std::string employer;
   std::string occupation;
+  // The same identity split as filings need it (FEC Schedule A, CNCCFP,
+  // PPERA): optional, filled by imports and by `donor add` when given. The
+  // default initialisers keep brace-initialisation of the fields above valid.
+  std::string family_name = {};
+  std::string given_name = {};
+  std::string middle_name = {};
+  std::string name_prefix = {};
+  std::string name_suffix = {};
+  std::string street = {};
+  std::string street2 = {};
+  std::string city = {};
+  std::string region = {};  // US state, county, ...: as the address writes it
+  std::string postcode = {};
 };
 
 [[nodiscard]] Status ValidatePii(const DonorPii& pii);

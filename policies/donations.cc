@@ -144,6 +144,8 @@ EntryDraft DonationDraft(const DonationRequest& r, const Decision& d) {
   if (!r.election.empty()) draft.fields["election"] = r.election;
   if (r.nature != "gift") draft.fields["nature"] = r.nature;
   if (r.cap_declared) draft.fields["cap_declared"] = true;
+  if (!r.import_ref.empty()) draft.fields["import_ref"] = r.import_ref;
+  if (r.import_aggregate_minor > 0) draft.fields["import_aggregate_minor"] = r.import_aggregate_minor;
   AddDecisionFields(d, draft.fields);
   return draft;
 }
@@ -195,12 +197,18 @@ Result<DonationRequest> CorrectedRequest(const DonationRecord& d, const Correcti
 
 }  // namespace
 
+Result<Recorded> RecordDonationInBatch(AppendBatch& batch, const DonationRequest& r) {
+  Recorded out;
+  PROBITY_ASSIGN_OR_RETURN(out.decision, DecideRequest(batch.store(), r));
+  if (!out.decision.accepted) return Status::PolicyViolation(out.decision.message);
+  PROBITY_ASSIGN_OR_RETURN(out.seq, batch.Add(DonationDraft(r, out.decision)));
+  return out;
+}
+
 Result<Recorded> RecordDonation(Ledger& ledger, const NamedKey& key, const DonationRequest& r) {
   Recorded out;
   Result<std::vector<std::int64_t>> seqs = ledger.Append(key, [&](AppendBatch& batch) -> Status {
-    PROBITY_ASSIGN_OR_RETURN(out.decision, DecideRequest(batch.store(), r));
-    if (!out.decision.accepted) return Status::PolicyViolation(out.decision.message);
-    PROBITY_ASSIGN_OR_RETURN(out.seq, batch.Add(DonationDraft(r, out.decision)));
+    PROBITY_ASSIGN_OR_RETURN(out, RecordDonationInBatch(batch, r));
     return Status::OK();
   });
   if (!seqs.ok()) return seqs.status();

@@ -28,6 +28,10 @@ struct DonationRequest {
   // parties, for loi 88-227 art. 11-4) stay within it: the ledger records the
   // declaration and enforces the part of the cap it can see.
   bool cap_declared = false;
+  // Set by imports only: where the gift came from, and the aggregate the
+  // imported filing stated for it (reports state it again as filed).
+  std::string import_ref = {};
+  std::int64_t import_aggregate_minor = 0;  // 0: none
 };
 
 // What an accepted decision adds to a donation or correction entry: the
@@ -42,6 +46,9 @@ struct Recorded {
 // Decides and, if accepted, records. PolicyViolation (with the decision's
 // message) when refused; nothing is written then.
 Result<Recorded> RecordDonation(Ledger& ledger, const NamedKey& key, const DonationRequest& r);
+// The same, inside a caller's write transaction: an import decides and adds
+// every gift in one batch, so a refusal leaves nothing written.
+Result<Recorded> RecordDonationInBatch(AppendBatch& batch, const DonationRequest& r);
 // The same decision, without writing.
 Result<Decision> CheckDonation(Ledger& ledger, const DonationRequest& r);
 

@@ -3,7 +3,8 @@
 # Everything comes from Debian's archive; the build downloads nothing.
 set -euo pipefail
 packages=(g++ make cmake pkg-config libsodium-dev libssl-dev libsqlcipher-dev sqlcipher
-          libboost-dev libcli11-dev libgtest-dev nlohmann-json3-dev libtomlplusplus-dev openssl)
+          libboost-dev libcli11-dev libgtest-dev nlohmann-json3-dev libtomlplusplus-dev openssl
+          python3 python3-jsonschema chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
