@@ -111,6 +111,7 @@ void RegisterDonationCommands(CLI::App& app, GlobalOptions& g, Action& action) {
   CLI::App* donation = app.add_subcommand("donation", "donations");
   donation->require_subcommand(1);
   RegisterAdd(*donation, g, action);
+  RegisterImportCommand(*donation, g, action);
 
   struct ListOptions { std::string scope, donor; };
   auto lo = std::make_shared<ListOptions>();
