@@ -1,5 +1,7 @@
 #include "ledger/csv.h"
 
+#include <optional>
+
 namespace probity {
 namespace {
 
@@ -66,29 +68,19 @@ void CsvReader::SkipLine(char last) {
   }
 }
 
-// After a quoted field's closing quote, `c` is the next byte: ',' or a line end.
-// Returns true if the record goes on with another field.
-bool CsvReader::AfterQuote(CsvRecord* record, std::string* field, char c, bool got) {
-  if (!got) {
-    EndField(record, field);
+// If `c` ends a field (',', LF, CR LF), ends it and returns whether the
+// record goes on; a CR without LF fails the record. nullopt for other bytes.
+std::optional<bool> CsvReader::EndsField(CsvRecord* record, std::string* field, char c) {
+  if (c != ',' && c != '\n' && c != '\r') return std::nullopt;
+  if (c == '\r' && !(Get(&c) && c == '\n')) {
+    Fail(record, "a carriage return in " + FieldName(record->fields.size()) +
+                     " is not followed by a line feed; end lines with LF or CR LF, or quote "
+                     "the field");
+    SkipLine(c);
     return false;
   }
-  if (c == ',') {
-    EndField(record, field);
-    return true;
-  }
-  if (c == '\n') {
-    EndField(record, field);
-    return false;
-  }
-  if (c == '\r' && Get(&c) && c == '\n') {
-    EndField(record, field);
-    return false;
-  }
-  Fail(record, "text after the closing quote of " + FieldName(record->fields.size()) +
-                   "; quote the whole field, and write a quote inside it as \"\"");
-  SkipLine(c);
-  return false;
+  EndField(record, field);
+  return c == ',';
 }
 
 // Reads a quoted field whose opening quote was just read. Returns true if the
@@ -108,12 +100,19 @@ bool CsvReader::ReadQuoted(CsvRecord* record, std::string* field) {
       Append(record, field, c);
       continue;
     }
-    bool got = Get(&c);
-    if (got && c == '"') {
+    if (!Get(&c)) {  // the closing quote ends the file
+      EndField(record, field);
+      return false;
+    }
+    if (c == '"') {
       Append(record, field, '"');
       continue;
     }
-    return AfterQuote(record, field, c, got);
+    if (std::optional<bool> more = EndsField(record, field, c)) return *more;
+    Fail(record, "text after the closing quote of " + FieldName(record->fields.size()) +
+                     "; quote the whole field, and write a quote inside it as \"\"");
+    SkipLine(c);
+    return false;
   }
 }
 
@@ -121,25 +120,7 @@ bool CsvReader::ReadQuoted(CsvRecord* record, std::string* field) {
 // goes on with another field.
 bool CsvReader::ReadUnquoted(CsvRecord* record, std::string* field, char c) {
   for (;;) {
-    if (c == ',') {
-      EndField(record, field);
-      return true;
-    }
-    if (c == '\n') {
-      EndField(record, field);
-      return false;
-    }
-    if (c == '\r') {
-      if (Get(&c) && c == '\n') {
-        EndField(record, field);
-        return false;
-      }
-      Fail(record, "a carriage return in " + FieldName(record->fields.size()) +
-                       " is not followed by a line feed; end lines with LF or CR LF, or quote "
-                       "the field");
-      SkipLine(c);
-      return false;
-    }
+    if (std::optional<bool> more = EndsField(record, field, c)) return *more;
     if (c == '"') {
       Fail(record, "a quote inside the unquoted " + FieldName(record->fields.size()) +
                        "; quote the whole field, and write a quote inside it as \"\"");

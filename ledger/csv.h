@@ -22,6 +22,7 @@
 #include <array>
 #include <cstdint>
 #include <istream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,7 +67,7 @@ class CsvReader {
   }
   bool ReadQuoted(CsvRecord* record, std::string* field);
   bool ReadUnquoted(CsvRecord* record, std::string* field, char c);
-  bool AfterQuote(CsvRecord* record, std::string* field, char c, bool got);
+  std::optional<bool> EndsField(CsvRecord* record, std::string* field, char c);
   void SkipLine(char last);
   void Fail(CsvRecord* record, std::string why);
   void Append(CsvRecord* record, std::string* field, char c);
