@@ -8,6 +8,20 @@
 
 namespace probity {
 
+namespace {
+
+Status StoreOne(Store& store, const SignPipeline::Done& done) {
+  PROBITY_RETURN_IF_ERROR(done.status);
+  const StoredEntry& stored = done.entry;
+  PROBITY_RETURN_IF_ERROR(store.InsertEntry(stored, done.index));
+  PROBITY_ASSIGN_OR_RETURN(
+      std::vector<TreeNode> nodes,
+      NodesCompletedBy(store, static_cast<std::uint64_t>(stored.seq), stored.leaf_hash));
+  return store.InsertTreeNodes(nodes);
+}
+
+}  // namespace
+
 Result<std::int64_t> AppendBatch::Add(const EntryDraft& draft) {
   PROBITY_RETURN_IF_ERROR(deferred_);
   const std::int64_t seq = next_seq_;
@@ -34,6 +48,13 @@ Result<std::int64_t> AppendBatch::Add(const EntryDraft& draft) {
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
     pipeline_ = std::make_unique<SignPipeline>(key_.key, std::min(cores, kSignThreadsMax));
   }
+  // Keep memory bounded: when the queue is full, store the oldest first.
+  while (pipeline_->in_flight() >= kSignInFlightMax) {
+    std::optional<SignPipeline::Done> done = pipeline_->Take();
+    PROBITY_ASSERT(done.has_value());
+    deferred_ = StoreOne(store_, *done);
+    PROBITY_RETURN_IF_ERROR(deferred_);
+  }
   pipeline_->Submit({seq, std::move(encoded.body), leaf_hash, IndexOf(entry)});
   prev_ = leaf_hash;
   last_ts_ = ts;
@@ -43,19 +64,6 @@ Result<std::int64_t> AppendBatch::Add(const EntryDraft& draft) {
   return seq;
 }
 
-namespace {
-
-Status StoreOne(Store& store, const SignPipeline::Done& done) {
-  PROBITY_RETURN_IF_ERROR(done.status);
-  const StoredEntry& stored = done.entry;
-  PROBITY_RETURN_IF_ERROR(store.InsertEntry(stored, done.index));
-  PROBITY_ASSIGN_OR_RETURN(
-      std::vector<TreeNode> nodes,
-      NodesCompletedBy(store, static_cast<std::uint64_t>(stored.seq), stored.leaf_hash));
-  return store.InsertTreeNodes(nodes);
-}
-
-}  // namespace
 
 // An error here spoils the whole batch: it sticks, and the transaction is
 // rolled back.

@@ -52,7 +52,8 @@ class SignPipeline {
   SignPipeline(const SignPipeline&) = delete;
   SignPipeline& operator=(const SignPipeline&) = delete;
 
-  // Queues `job`; waits while kSignInFlightMax jobs are held.
+  // Queues `job`. The caller keeps in_flight() below kSignInFlightMax by
+  // taking done jobs first (Take waits for the oldest).
   void Submit(Job job);
   // The oldest job, once it is done; nullopt if it is not done yet (TryTake)
   // or nothing is in flight.
@@ -75,7 +76,6 @@ class SignPipeline {
   mutable std::mutex mu_;
   std::condition_variable work_cv_;   // a job was queued, or stop
   std::condition_variable done_cv_;   // a job finished
-  std::condition_variable space_cv_;  // a slot was freed
   std::deque<Slot> slots_;            // in submit order
   std::size_t first_unclaimed_ = 0;   // index into slots_
   bool stop_ = false;
