@@ -44,6 +44,7 @@ void RegisterInitCommand(CLI::App& app, GlobalOptions& g, Action& action);
 void RegisterSignerCommands(CLI::App& app, GlobalOptions& g, Action& action);
 void RegisterDonorCommands(CLI::App& app, GlobalOptions& g, Action& action);
 void RegisterDonationCommands(CLI::App& app, GlobalOptions& g, Action& action);
+void RegisterImportCommand(CLI::App& donation, GlobalOptions& g, Action& action);
 void RegisterConsentCommands(CLI::App& app, GlobalOptions& g, Action& action);
 void RegisterLogCommands(CLI::App& app, GlobalOptions& g, Action& action);
 void RegisterPolicyCommands(CLI::App& app, GlobalOptions& g, Action& action);

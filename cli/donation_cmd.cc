@@ -167,6 +167,7 @@ void RegisterDonationCommands(CLI::App& app, GlobalOptions& g, Action& action) {
   donation->require_subcommand(1);
   RegisterAdd(*donation, g, action);
   RegisterCorrect(*donation, g, action);
+  RegisterImportCommand(*donation, g, action);
 
   struct ListOptions {
     std::string scope, donor;

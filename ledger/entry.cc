@@ -37,6 +37,7 @@ enum class Field {
   kObligations,  // array of {rule, due, action}
   kFlags,      // array of rule ids
   kRuleId,     // a policy rule id: 1..64 of [A-Za-z0-9.-]
+  kExternalId,  // an import's row id: 1..96 printable ASCII, no space
 };
 
 struct FieldSpec {
@@ -80,7 +81,8 @@ const std::vector<KindSpec>& Kinds() {
         {"nature", Field::kNature, false}, {"cap_declared", Field::kTrue, false},
         {"obligations", Field::kObligations, false},
         {"flags", Field::kFlags, false}, {"import_ref", Field::kText, false},
-        {"import_aggregate_minor", Field::kAmount, false}}},
+        {"import_aggregate_minor", Field::kAmount, false},
+        {"external_id", Field::kExternalId, false}}},
       {"policy_adopted",
        {{"pack_id", Field::kScope, true}, {"pack_sha256", Field::kHash, true},
         {"pack_toml", Field::kPackText, true}}},
@@ -167,6 +169,7 @@ Status CheckString(Field type, const std::string& s) {
     }
     case Field::kText: return CheckText(s, 256);
     case Field::kRuleId: return ValidateRuleId(s);
+    case Field::kExternalId: return ValidateExternalId(s);
     case Field::kElection:
       return s.size() == 5 && std::isupper(static_cast<unsigned char>(s[0])) &&
                      std::all_of(s.begin() + 1, s.end(),
@@ -319,6 +322,15 @@ Status ValidateRuleId(std::string_view id) {
                                  "'-' and '.', as in the policy pack)");
 }
 
+Status ValidateExternalId(std::string_view id) {
+  bool printable = std::all_of(id.begin(), id.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+  if (!id.empty() && id.size() <= kExternalIdBytesMax && printable) return Status::OK();
+  return Status::InvalidArgument("external id \"" + std::string(id) + "\" must be 1 to " +
+                                 std::to_string(kExternalIdBytesMax) +
+                                 " printable ASCII characters without spaces (e.g. the payment "
+                                 "processor's transaction reference)");
+}
+
 Status ValidateOrigin(std::string_view origin) {
   bool printable = std::all_of(origin.begin(), origin.end(),
                                [](char c) { return c > 0x20 && c < 0x7f && c != '+'; });
@@ -385,6 +397,14 @@ Status ValidateEntry(const Json& entry) {
 
 Result<std::string> EncodeEntry(const EntryDraft& draft, std::int64_t seq, std::int64_t ts_unix,
                                 const Hash& prev, const KeyId& signer) {
+  PROBITY_ASSIGN_OR_RETURN(EncodedEntry encoded,
+                           EncodeEntryWithJson(draft, seq, ts_unix, prev, signer));
+  return std::move(encoded.body);
+}
+
+Result<EncodedEntry> EncodeEntryWithJson(const EntryDraft& draft, std::int64_t seq,
+                                         std::int64_t ts_unix, const Hash& prev,
+                                         const KeyId& signer) {
   Json entry = draft.fields;
   PROBITY_ASSERT(entry.is_object());
   entry["v"] = kEntryVersion;
@@ -394,7 +414,8 @@ Result<std::string> EncodeEntry(const EntryDraft& draft, std::int64_t seq, std::
   entry["prev"] = HexEncode(prev);
   entry["signer"] = KeyIdHex(signer);
   PROBITY_RETURN_IF_ERROR(ValidateEntry(entry).WithContext("new " + draft.kind + " entry"));
-  return Canonicalize(entry);
+  PROBITY_ASSIGN_OR_RETURN(std::string body, Canonicalize(entry));
+  return EncodedEntry{std::move(entry), std::move(body)};
 }
 
 Result<Json> DecodeEntry(std::string_view body) {
@@ -416,6 +437,7 @@ EntryIndex IndexOf(const Json& entry) {
   index.scope = entry.value("scope", "");
   const bool restates = index.kind == "donation" || index.kind == "correction";
   if (restates) index.method = entry.value("method", "");
+  if (index.kind == "donation") index.external_id = entry.value("external_id", "");
   if (restates || index.kind == "refund") {
     index.amount_minor = entry.value("amount_minor", std::int64_t{0});
   }

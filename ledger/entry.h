@@ -22,6 +22,7 @@ constexpr int kEntryVersion = 1;
 constexpr std::size_t kIdBytesMax = 64;  // scope ids, purposes
 constexpr std::size_t kOriginBytesMax = 128;
 constexpr std::size_t kPackTextBytesMax = 32 * 1024;
+constexpr std::size_t kExternalIdBytesMax = 96;
 
 // What a command asks to append: the kind and its own fields.
 struct EntryDraft {
@@ -34,6 +35,7 @@ struct EntryDraft {
 [[nodiscard]] Status ValidateScopeId(std::string_view id);    // [a-z0-9-]{1,64}
 [[nodiscard]] Status ValidateOrigin(std::string_view origin);
 [[nodiscard]] Status ValidateRuleId(std::string_view id);     // [A-Za-z0-9.-]{1,64}
+[[nodiscard]] Status ValidateExternalId(std::string_view id);  // printable ASCII, 1..96
 [[nodiscard]] Status ValidateMethod(std::string_view method);
 [[nodiscard]] Status ValidateCountry(std::string_view code);  // ISO 3166-1 alpha-2 shape
 [[nodiscard]] Status ValidateDonorType(std::string_view type);
@@ -45,6 +47,13 @@ bool HasControlChar(std::string_view s);
 [[nodiscard]] Status ValidateEntry(const Json& entry);
 
 // Adds the common fields to `draft`, validates, and returns canonical bytes.
+struct EncodedEntry {
+  Json entry;        // the validated entry
+  std::string body;  // its canonical bytes
+};
+Result<EncodedEntry> EncodeEntryWithJson(const EntryDraft& draft, std::int64_t seq,
+                                         std::int64_t ts_unix, const Hash& prev,
+                                         const KeyId& signer);
 Result<std::string> EncodeEntry(const EntryDraft& draft, std::int64_t seq, std::int64_t ts_unix,
                                 const Hash& prev, const KeyId& signer);
 

@@ -8,14 +8,29 @@
 
 namespace probity {
 
+namespace {
+
+Status StoreOne(Store& store, const SignPipeline::Done& done) {
+  PROBITY_RETURN_IF_ERROR(done.status);
+  const StoredEntry& stored = done.entry;
+  PROBITY_RETURN_IF_ERROR(store.InsertEntry(stored, done.index));
+  PROBITY_ASSIGN_OR_RETURN(
+      std::vector<TreeNode> nodes,
+      NodesCompletedBy(store, static_cast<std::uint64_t>(stored.seq), stored.leaf_hash));
+  return store.InsertTreeNodes(nodes);
+}
+
+}  // namespace
+
 Result<std::int64_t> AppendBatch::Add(const EntryDraft& draft) {
+  PROBITY_RETURN_IF_ERROR(deferred_);
   const std::int64_t seq = next_seq_;
   const KeyId key_id = NoteKeyId(key_.name, key_.key.public_key);
   // Timestamps never go backwards, even if the clock does.
   const std::int64_t ts = std::max(NowUnixSeconds(), last_ts_);
-  PROBITY_ASSIGN_OR_RETURN(std::string body, EncodeEntry(draft, seq, ts, prev_, key_id));
-  // Read back what we are about to sign and check it as verify will.
-  PROBITY_ASSIGN_OR_RETURN(Json entry, DecodeEntry(body));
+  PROBITY_ASSIGN_OR_RETURN(EncodedEntry encoded,
+                           EncodeEntryWithJson(draft, seq, ts, prev_, key_id));
+  const Json& entry = encoded.entry;
   Result<PublicKey> expected = signers_.KeyFor(entry);
   if (!expected.ok()) {
     return Status::KeyRejected("key \"" + key_.name + "\" (" + KeyIdHex(key_id) +
@@ -26,23 +41,46 @@ Result<std::int64_t> AppendBatch::Add(const EntryDraft& draft) {
   Status applied = signers_.Apply(entry);
   if (!applied.ok()) return Status::InvalidArgument(applied.message());
 
-  StoredEntry stored;
-  stored.seq = seq;
-  stored.body = std::move(body);
-  stored.sig = SignDetached(key_.key, AsBytes(stored.body));
-  PROBITY_ASSERT(VerifyDetached(key_.key.public_key, AsBytes(stored.body), stored.sig));
-  stored.leaf_hash = LeafHash(AsBytes(stored.body));
-  PROBITY_RETURN_IF_ERROR(store_.InsertEntry(stored, IndexOf(entry)));
-  PROBITY_ASSIGN_OR_RETURN(
-      std::vector<TreeNode> nodes,
-      NodesCompletedBy(store_, static_cast<std::uint64_t>(seq), stored.leaf_hash));
-  PROBITY_RETURN_IF_ERROR(store_.InsertTreeNodes(nodes));
-
-  prev_ = stored.leaf_hash;
+  // The chain needs only the leaf hash, not the signature: the next entry can
+  // be encoded while this one is signed (and read back) on another core.
+  const Hash leaf_hash = LeafHash(AsBytes(encoded.body));
+  if (pipeline_ == nullptr) {
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    pipeline_ = std::make_unique<SignPipeline>(key_.key, std::min(cores, kSignThreadsMax));
+  }
+  // Keep memory bounded: when the queue is full, store the oldest first.
+  while (pipeline_->in_flight() >= kSignInFlightMax) {
+    std::optional<SignPipeline::Done> done = pipeline_->Take();
+    PROBITY_ASSERT(done.has_value());
+    deferred_ = StoreOne(store_, *done);
+    PROBITY_RETURN_IF_ERROR(deferred_);
+  }
+  pipeline_->Submit({seq, std::move(encoded.body), leaf_hash, IndexOf(entry)});
+  prev_ = leaf_hash;
   last_ts_ = ts;
   next_seq_ = seq + 1;
   added_.push_back(seq);
+  PROBITY_RETURN_IF_ERROR(StoreSigned(/*wait=*/false));
   return seq;
+}
+
+
+// An error here spoils the whole batch: it sticks, and the transaction is
+// rolled back.
+Status AppendBatch::StoreSigned(bool wait) {
+  PROBITY_RETURN_IF_ERROR(deferred_);
+  while (pipeline_ != nullptr) {
+    std::optional<SignPipeline::Done> done = wait ? pipeline_->Take() : pipeline_->TryTake();
+    if (!done.has_value()) return Status::OK();
+    deferred_ = StoreOne(store_, *done);
+    PROBITY_RETURN_IF_ERROR(deferred_);
+  }
+  return Status::OK();
+}
+
+Store& AppendBatch::store() {
+  (void)Flush();  // an error sticks in deferred_ and ends the batch
+  return store_;
 }
 
 Result<std::unique_ptr<Ledger>> Ledger::Create(const std::string& path,
@@ -142,6 +180,7 @@ Result<std::vector<std::int64_t>> Ledger::AppendLocked(
   PROBITY_ASSIGN_OR_RETURN(SignerSet signers, LoadSigners());
   AppendBatch batch(*store_, key, std::move(signers), next_seq, prev, last_ts);
   PROBITY_RETURN_IF_ERROR(build(batch));
+  PROBITY_RETURN_IF_ERROR(batch.Flush());
   if (batch.added_.empty()) return Status::InvalidArgument("nothing to append");
   PROBITY_RETURN_IF_ERROR(WriteCheckpoint(key, batch.next_seq_));
   return batch.added_;

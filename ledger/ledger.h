@@ -15,6 +15,7 @@
 
 #include "ledger/entry.h"
 #include "ledger/keyfile.h"
+#include "ledger/sign_pipeline.h"
 #include "ledger/signers.h"
 #include "ledger/store.h"
 
@@ -24,12 +25,27 @@ class Ledger;
 
 // One write transaction. Entries added here are committed together with a
 // new checkpoint, or not at all.
+//
+// Add validates, encodes and chains an entry on the caller's thread and hands
+// it to a SignPipeline (ledger/sign_pipeline.h): it is signed and read back on
+// up to two worker threads while the caller prepares the next one, and stored
+// in seq order as signatures come back. store() first stores everything added
+// so far, so a caller that reads the store after Add sees its entries, as
+// before the pipeline. A caller that keeps its own account of what it added
+// (the importer's DonationDecider) reads through store_unflushed() and keeps
+// both cores busy. Errors of the signing stage come back from a later Add or
+// from the end of the batch; either way the whole transaction is rolled back.
 class AppendBatch {
  public:
-  // Validates, signs and stores the entry; returns its seq.
+  // Validates, chains and queues the entry for signing; returns its seq.
   Result<std::int64_t> Add(const EntryDraft& draft);
-  Store& store() { return store_; }
+  // The store, holding every entry added so far.
+  Store& store();
+  // The store without the entries still being signed.
+  Store& store_unflushed() { return store_; }
   std::int64_t next_seq() const { return next_seq_; }
+  // Stores every entry added so far (waits for their signatures).
+  [[nodiscard]] Status Flush() { return StoreSigned(/*wait=*/true); }
 
  private:
   friend class Ledger;
@@ -37,6 +53,9 @@ class AppendBatch {
               const Hash& prev, std::int64_t last_ts)
       : store_(store), key_(key), signers_(std::move(signers)), next_seq_(next_seq),
         prev_(prev), last_ts_(last_ts) {}
+  // Stores signed entries in order: those ready (or, with wait, all).
+  [[nodiscard]] Status StoreSigned(bool wait);
+
   Store& store_;
   const NamedKey& key_;
   SignerSet signers_;
@@ -44,6 +63,8 @@ class AppendBatch {
   Hash prev_;
   std::int64_t last_ts_;
   std::vector<std::int64_t> added_;
+  std::unique_ptr<SignPipeline> pipeline_;  // started by the first Add
+  Status deferred_;  // a signing-stage error met by store(), returned by the next Add or Flush
 };
 
 class Ledger {

@@ -25,7 +25,9 @@ CREATE TABLE entries(
   subject TEXT,
   scope TEXT,
   method TEXT,
-  amount_minor INTEGER NOT NULL);
+  amount_minor INTEGER NOT NULL,
+  external_id TEXT);
+CREATE UNIQUE INDEX entries_by_external_id ON entries(external_id) WHERE external_id IS NOT NULL;
 CREATE INDEX entries_by_subject ON entries(subject, seq);
 CREATE INDEX entries_by_kind ON entries(kind, seq);
 CREATE INDEX entries_by_scope ON entries(scope, kind, method, amount_minor);

@@ -31,7 +31,7 @@ namespace probity {
 constexpr std::size_t kPageBytes = 4096;
 constexpr int kBusyTimeoutMs = 60000;
 constexpr const char* kLedgerMagic = "probity-ledger";
-constexpr int kStoreSchemaVersion = 1;
+constexpr int kStoreSchemaVersion = 2;  // 2: entries.external_id
 constexpr std::int64_t kAppendOnlyTriggers = 9;  // see kSchema in store.cc
 
 // One row of the entries table.
@@ -50,6 +50,7 @@ struct EntryIndex {
   std::string scope;    // empty if none
   std::string method;   // donations and corrections: payment method; empty otherwise
   std::int64_t amount_minor = 0;  // donations, corrections and refunds; 0 otherwise
+  std::string external_id = {};  // donations: the import's row id; empty otherwise
   bool operator==(const EntryIndex&) const = default;
 };
 
@@ -86,6 +87,10 @@ class Store : public NodeReader {
   [[nodiscard]] Status ScanEntries(std::int64_t from, std::int64_t to,
                                    const std::function<Status(const StoredEntry&,
                                                               const EntryIndex&)>& fn);
+
+  // The seq of the entry whose external_id is `external_id`, if any (unique
+  // index: O(log n)).
+  Result<std::optional<std::int64_t>> FindExternalId(const std::string& external_id);
 
   // Sum of amount_minor over entries of `kind` in `scope` (and `method` unless
   // empty), from the covering index: no entry is decoded.

@@ -48,11 +48,12 @@ Result<StoredEntry> ReadEntryRow(const Stmt& stmt) {
 
 EntryIndex ReadIndexColumns(const Stmt& stmt) {
   return EntryIndex{stmt.ColumnText(4), stmt.ColumnText(5), stmt.ColumnText(6),
-                    stmt.ColumnText(7), stmt.ColumnInt64(8)};
+                    stmt.ColumnText(7), stmt.ColumnInt64(8), stmt.ColumnText(9)};
 }
 
 constexpr const char* kSelectEntry =
-    "SELECT seq, body, sig, leaf_hash, kind, subject, scope, method, amount_minor FROM entries ";
+    "SELECT seq, body, sig, leaf_hash, kind, subject, scope, method, amount_minor, external_id "
+    "FROM entries ";
 
 }  // namespace
 
@@ -69,14 +70,24 @@ Status Store::InsertEntry(const StoredEntry& entry, const EntryIndex& index) {
   PROBITY_ASSIGN_OR_RETURN(
       CachedStmt stmt,
       db_->PrepareCached("INSERT INTO entries(seq, body, sig, leaf_hash, kind, subject, scope, "
-                         "method, amount_minor) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                         "method, amount_minor, external_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   stmt->Bind(1, entry.seq).BindBlob(2, AsBytes(entry.body)).BindBlob(3, entry.sig);
   stmt->BindBlob(4, entry.leaf_hash).Bind(5, index.kind);
   if (index.subject.empty()) stmt->BindNull(6); else stmt->Bind(6, index.subject);
   if (index.scope.empty()) stmt->BindNull(7); else stmt->Bind(7, index.scope);
   if (index.method.empty()) stmt->BindNull(8); else stmt->Bind(8, index.method);
   stmt->Bind(9, index.amount_minor);
+  if (index.external_id.empty()) stmt->BindNull(10); else stmt->Bind(10, index.external_id);
   return stmt->Run();
+}
+
+Result<std::optional<std::int64_t>> Store::FindExternalId(const std::string& external_id) {
+  PROBITY_ASSIGN_OR_RETURN(
+      CachedStmt stmt, db_->PrepareCached("SELECT seq FROM entries WHERE external_id = ?"));
+  stmt->Bind(1, external_id);
+  PROBITY_ASSIGN_OR_RETURN(bool row, stmt->Step());
+  if (!row) return std::optional<std::int64_t>();
+  return std::optional<std::int64_t>(stmt->ColumnInt64(0));
 }
 
 Result<StoredEntry> Store::GetEntry(std::int64_t seq) {

@@ -98,7 +98,7 @@ Status Verifier::CheckEntry(const StoredEntry& e, const EntryIndex& index) {
   if (leaf != e.leaf_hash) return Fail(&failure_, seq, "stored leaf hash does not match");
   const EntryIndex want = IndexOf(entry);
   if (!(want == index)) {
-    return Fail(&failure_, seq, "index columns (kind, subject, scope, method, amount) disagree "
+    return Fail(&failure_, seq, "index columns (kind, subject, scope, method, amount, external id) disagree "
                                 "with the entry");
   }
   if (entry["kind"] == "donor_added") PROBITY_RETURN_IF_ERROR(CheckPersonalData(entry));

@@ -61,7 +61,8 @@ Result<std::int64_t> ScopeMethodTotal(Store& store, const std::string& scope,
 // ledger. `restated` is the donation a correction restates: the decision
 // is taken as if it had not been given.
 Result<History> LoadHistory(Store& store, const std::string& subject, const BoundScope& scope,
-                            const std::string& gift_method, const DonationRecord* restated) {
+                            const std::string& gift_method,
+                            const DonationRecord* restated = nullptr) {
   History h;
   for (const Rule& rule : scope.pack.rules) {
     // Only a gift by that method can break a method-total rule: others skip the sum.
@@ -146,6 +147,7 @@ EntryDraft DonationDraft(const DonationRequest& r, const Decision& d) {
   if (r.cap_declared) draft.fields["cap_declared"] = true;
   if (!r.import_ref.empty()) draft.fields["import_ref"] = r.import_ref;
   if (r.import_aggregate_minor > 0) draft.fields["import_aggregate_minor"] = r.import_aggregate_minor;
+  if (!r.external_id.empty()) draft.fields["external_id"] = r.external_id;
   AddDecisionFields(d, draft.fields);
   return draft;
 }
@@ -197,18 +199,97 @@ Result<DonationRequest> CorrectedRequest(const DonationRecord& d, const Correcti
 
 }  // namespace
 
-Result<Recorded> RecordDonationInBatch(AppendBatch& batch, const DonationRequest& r) {
+Result<const BoundScope*> DonationDecider::Scope(const std::string& id) {
+  auto it = scopes_.find(id);
+  if (it == scopes_.end()) {
+    PROBITY_ASSIGN_OR_RETURN(BoundScope scope, LoadScope(store_, id));
+    it = scopes_.emplace(id, std::make_unique<BoundScope>(std::move(scope))).first;
+  }
+  return it->second.get();
+}
+
+// What LoadHistory would return now, from the caches: each part is read from
+// the store the first time it is needed, before this decider accepted any
+// gift it covers, and kept up to date by Accepted() after that.
+Result<History> DonationDecider::HistoryFor(const BoundScope& scope, const DonationRequest& r) {
+  History h;
+  auto method_key = std::make_pair(r.scope, r.method);
+  auto totals = method_minor_.find(method_key);
+  if (totals == method_minor_.end()) {
+    PROBITY_ASSIGN_OR_RETURN(History loaded, LoadHistory(store_, "", scope, r.method));
+    totals = method_minor_.emplace(method_key, std::move(loaded.scope_method_minor)).first;
+  }
+  h.scope_method_minor = totals->second;
+  if (r.subject.empty()) return h;
+  auto gifts_key = std::make_pair(r.scope, r.subject);
+  auto gifts = gifts_.find(gifts_key);
+  if (gifts == gifts_.end()) {
+    PROBITY_ASSIGN_OR_RETURN(History loaded, LoadHistory(store_, r.subject, scope, ""));
+    cached_gifts_ += loaded.donor_gifts.size() + 1;
+    gifts = gifts_.emplace(gifts_key, std::move(loaded.donor_gifts)).first;
+  }
+  h.donor_gifts = gifts->second;
+  return h;
+}
+
+Result<Decision> DonationDecider::DecideGift(const DonationRequest& r) {
+  PROBITY_RETURN_IF_ERROR(CheckRequest(r));
+  if (!r.external_id.empty()) PROBITY_RETURN_IF_ERROR(ValidateExternalId(r.external_id));
+  PROBITY_ASSIGN_OR_RETURN(const BoundScope* scope, Scope(r.scope));
+  DonorFacts donor;
+  donor.anonymous = r.anonymous;
+  if (!r.anonymous) {
+    auto it = donors_.find(r.subject);
+    if (it == donors_.end()) {
+      PROBITY_ASSIGN_OR_RETURN(DonorFacts facts, LoadDonorFacts(store_, r.subject));
+      it = donors_.emplace(r.subject, std::move(facts)).first;
+    }
+    donor = it->second;
+  }
+  PROBITY_ASSIGN_OR_RETURN(History history, HistoryFor(*scope, r));
+  GiftFacts gift{r.amount_minor, r.currency, r.method, r.date, r.election, r.nature};
+  return Decide(scope->pack, scope->info, donor, gift, history);
+}
+
+void DonationDecider::Accepted(const DonationRequest& r) {
+  auto totals = method_minor_.find(std::make_pair(r.scope, r.method));
+  PROBITY_ASSERT(totals != method_minor_.end());  // DecideGift loaded it
+  auto sum = totals->second.find(r.method);
+  if (sum != totals->second.end()) sum->second += r.amount_minor;
+  if (r.subject.empty()) return;
+  auto gifts = gifts_.find(std::make_pair(r.scope, r.subject));
+  PROBITY_ASSERT(gifts != gifts_.end());
+  gifts->second.push_back(PastGift{r.amount_minor, r.date, r.election, r.nature});
+  ++cached_gifts_;
+}
+
+Result<Recorded> DonationDecider::Record(AppendBatch& batch, const DonationRequest& r) {
   Recorded out;
-  PROBITY_ASSIGN_OR_RETURN(out.decision, DecideRequest(batch.store(), r));
+  PROBITY_ASSIGN_OR_RETURN(out.decision, DecideGift(r));
   if (!out.decision.accepted) return Status::PolicyViolation(out.decision.message);
   PROBITY_ASSIGN_OR_RETURN(out.seq, batch.Add(DonationDraft(r, out.decision)));
+  Accepted(r);
   return out;
+}
+
+void DonationDecider::Reset() {
+  scopes_.clear();
+  donors_.clear();
+  gifts_.clear();
+  method_minor_.clear();
+  cached_gifts_ = 0;
+}
+
+Result<Recorded> RecordDonationInBatch(AppendBatch& batch, const DonationRequest& r) {
+  DonationDecider decider(batch.store());
+  return decider.Record(batch, r);
 }
 
 Result<Recorded> RecordDonation(Ledger& ledger, const NamedKey& key, const DonationRequest& r) {
   Recorded out;
   Result<std::vector<std::int64_t>> seqs = ledger.Append(key, [&](AppendBatch& batch) -> Status {
-    PROBITY_ASSIGN_OR_RETURN(out, RecordDonationInBatch(batch, r));
+    DonationDecider decider(batch.store());
+    PROBITY_ASSIGN_OR_RETURN(out, decider.Record(batch, r));
     return Status::OK();
   });
   if (!seqs.ok()) return seqs.status();
@@ -216,7 +297,7 @@ Result<Recorded> RecordDonation(Ledger& ledger, const NamedKey& key, const Donat
 }
 
 Result<Decision> CheckDonation(Ledger& ledger, const DonationRequest& r) {
-  return DecideRequest(ledger.store(), r);
+  return DonationDecider(ledger.store()).DecideGift(r);
 }
 
 }  // namespace probity

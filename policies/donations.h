@@ -4,13 +4,17 @@
 #ifndef PROBITY_POLICIES_DONATIONS_H_
 #define PROBITY_POLICIES_DONATIONS_H_
 
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ledger/ledger.h"
 #include "ledger/money.h"
 #include "policies/engine.h"
+#include "policies/scopes.h"
 
 namespace probity {
 
@@ -32,6 +36,8 @@ struct DonationRequest {
   // imported filing stated for it (reports state it again as filed).
   std::string import_ref = {};
   std::int64_t import_aggregate_minor = 0;  // 0: none
+  // The row id of an import (README, "Importing donations"); empty otherwise.
+  std::string external_id = {};
 };
 
 // What an accepted decision adds to a donation or correction entry: the
@@ -41,6 +47,45 @@ void AddDecisionFields(const Decision& d, Json& fields);
 struct Recorded {
   std::int64_t seq = -1;
   Decision decision;
+};
+
+// Decides gifts one after another, as RecordDonation decides one: each
+// decision sees the ledger as read through `store` plus every gift this
+// decider accepted before it, so a batch decided in one write transaction
+// gets the answers the same gifts would get recorded one by one.
+//
+// It caches what it read: scopes, donors, each donor's gifts per scope and a
+// scope's totals per method, and adds the gifts it accepts to them. The
+// caches stay right only while nobody else writes to the ledger: keep a
+// decider within one write transaction, or Reset() it when another writer may
+// have appended (the importer compares the ledger's size between batches).
+// Memory grows with the donors and gifts seen: cached_gifts() says how much.
+// Not thread safe; `store` must outlive it.
+class DonationDecider {
+ public:
+  explicit DonationDecider(Store& store) : store_(store) {}
+  // The decision, nothing written; InvalidArgument / NotFound for a request
+  // that cannot be decided (unknown donor or scope, wrong currency...).
+  Result<Decision> DecideGift(const DonationRequest& r);
+  // Decides; if accepted, adds the donation entry to `batch` and counts it in
+  // the histories of later decisions. PolicyViolation (the decision's
+  // message) when refused; nothing is added then.
+  Result<Recorded> Record(AppendBatch& batch, const DonationRequest& r);
+  void Reset();
+  std::size_t cached_gifts() const { return cached_gifts_; }
+
+ private:
+  Result<const BoundScope*> Scope(const std::string& id);
+  Result<History> HistoryFor(const BoundScope& scope, const DonationRequest& r);
+  void Accepted(const DonationRequest& r);
+
+  Store& store_;
+  std::map<std::string, std::unique_ptr<BoundScope>> scopes_;
+  std::map<std::string, DonorFacts> donors_;
+  std::map<std::pair<std::string, std::string>, std::vector<PastGift>> gifts_;  // scope, subject
+  std::map<std::pair<std::string, std::string>, std::map<std::string, std::int64_t>>
+      method_minor_;  // (scope, method) -> the History totals LoadHistory gives for it
+  std::size_t cached_gifts_ = 0;
 };
 
 // Decides and, if accepted, records. PolicyViolation (with the decision's

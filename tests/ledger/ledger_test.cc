@@ -130,3 +130,32 @@ TEST_F(LedgerAppendTest, ProofsFromStoredNodesVerifyAgainstCheckpoints) {
 
 }  // namespace
 }  // namespace probity::testing
+
+namespace probity::testing {
+namespace {
+
+// More entries in one batch than the signing pipeline holds at once: Add
+// must store the oldest before queuing more (it once waited for space that
+// only it could free), and everything lands in order and verifies.
+TEST_F(LedgerAppendTest, BatchLargerThanTheSigningQueue) {
+  const auto n = static_cast<std::int64_t>(3 * kSignInFlightMax + 7);
+  const std::int64_t before = Count();
+  auto seqs = ledger_->Append(key_, [&](AppendBatch& batch) -> Status {
+    for (std::int64_t i = 0; i < n; ++i) {
+      EntryDraft d{"donation", Json{{"anonymous", true}, {"amount_minor", 100 + i},
+                                    {"currency", "EUR"}, {"method", "cash"},
+                                    {"date", "2026-05-01"}, {"scope", "fr-pres-2027"}}};
+      PROBITY_RETURN_IF_ERROR(batch.Add(d).status());
+    }
+    return Status::OK();
+  });
+  ASSERT_TRUE(seqs.ok()) << seqs.status().ToString();
+  ASSERT_EQ(static_cast<std::int64_t>(seqs->size()), n);
+  EXPECT_EQ(Count(), before + n);
+  Result<VerifyReport> report = VerifyLedger(*ledger_);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(report->failure.ok()) << report->failure.ToString();
+}
+
+}  // namespace
+}  // namespace probity::testing

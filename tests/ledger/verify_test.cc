@@ -107,6 +107,13 @@ TEST_F(VerifyTest, IndexColumnsMustAgree) {
   ExpectFailsAt(5, "index columns");
 }
 
+// An import finds rows already recorded by external_id: a forged one would
+// make it skip a gift that is not there.
+TEST_F(VerifyTest, ExternalIdColumnMustAgree) {
+  Exec("UPDATE entries SET external_id = 'TXN-1' WHERE seq = 6");
+  ExpectFailsAt(6, "index columns (kind, subject, scope, method, amount, external id)");
+}
+
 TEST_F(VerifyTest, TamperedTreeNodeIsFound) {
   Exec("UPDATE tree_nodes SET hash = zeroblob(32) WHERE level = 1 AND idx = 0");
   RestoreTriggers();

@@ -1,0 +1,97 @@
+#include "ledger/sign_pipeline.h"
+
+#include "ledger/encoding.h"
+#include "ledger/entry.h"
+
+namespace probity {
+
+SignPipeline::SignPipeline(const SigningKey& key, unsigned threads) : key_(key) {
+  PROBITY_ASSERT(threads >= 1 && threads <= kSignThreadsMax);
+  for (unsigned i = 0; i < threads; ++i) workers_.emplace_back([this] { Work(); });
+}
+
+SignPipeline::~SignPipeline() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  work_cv_.notify_all();
+  for (std::thread& t : workers_) t.join();
+}
+
+void SignPipeline::Submit(Job job) {
+  std::unique_lock<std::mutex> lock(mu_);
+  // Waiting here for space would deadlock: only the caller frees slots.
+  PROBITY_ASSERT(slots_.size() < kSignInFlightMax);
+  slots_.push_back(Slot{std::move(job), false, false, Done{}});
+  lock.unlock();
+  work_cv_.notify_one();
+}
+
+std::size_t SignPipeline::in_flight() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return slots_.size();
+}
+
+// Called with mu_ held and the head done.
+std::optional<SignPipeline::Done> SignPipeline::PopHead() {
+  Done d = std::move(slots_.front().result);
+  slots_.pop_front();
+  PROBITY_ASSERT(first_unclaimed_ > 0);  // the head was claimed, so it is before the mark
+  --first_unclaimed_;
+  return d;
+}
+
+std::optional<SignPipeline::Done> SignPipeline::TryTake() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (slots_.empty() || !slots_.front().done) return std::nullopt;
+  return PopHead();
+}
+
+std::optional<SignPipeline::Done> SignPipeline::Take() {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (slots_.empty()) return std::nullopt;
+  done_cv_.wait(lock, [this] { return slots_.front().done; });
+  return PopHead();
+}
+
+void SignPipeline::Work() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    work_cv_.wait(lock, [this] { return stop_ || first_unclaimed_ < slots_.size(); });
+    if (stop_) return;
+    // Deque references stay valid while other slots are pushed at the back;
+    // this slot is popped only after it is done.
+    Slot& slot = slots_[first_unclaimed_++];
+    slot.claimed = true;
+    lock.unlock();
+    Done result = SignAndCheck(key_, slot.job);
+    lock.lock();
+    slot.result = std::move(result);
+    slot.done = true;
+    done_cv_.notify_one();
+  }
+}
+
+SignPipeline::Done SignPipeline::SignAndCheck(const SigningKey& key, Job& job) {
+  Done d;
+  d.entry.seq = job.seq;
+  d.entry.sig = SignDetached(key, AsBytes(job.body));
+  // A fault, not an input error: we just made this signature with our own key.
+  PROBITY_ASSERT(VerifyDetached(key.public_key, AsBytes(job.body), d.entry.sig));
+  Result<Json> decoded = DecodeEntry(job.body);
+  if (!decoded.ok()) {
+    d.status = Status::Corruption("entry " + std::to_string(job.seq) +
+                                  " does not read back as written: " +
+                                  decoded.status().message());
+  } else if (!(IndexOf(decoded.value()) == job.index)) {
+    d.status = Status::Corruption("entry " + std::to_string(job.seq) +
+                                  " reads back with different index columns");
+  }
+  d.entry.body = std::move(job.body);
+  d.entry.leaf_hash = job.leaf_hash;
+  d.index = std::move(job.index);
+  return d;
+}
+
+}  // namespace probity
