@@ -65,3 +65,9 @@ step checkpoint
 "$probity" checkpoint
 step verify
 "$probity" verify
+step export audit --out "$demo/audit.probity"   "# the auditor's bundle (personal data: 0600)"
+rm -f "$demo/audit.probity"
+"$probity" export audit --out "$demo/audit.probity"
+step verify "$demo/audit.probity" --trust "\$(probity key public ...)"   "# offline: no ledger, no passphrase"
+trust=$("$probity" key public "$PROBITY_KEY")
+env -u PROBITY_LEDGER -u PROBITY_PASSPHRASE_FILE "$probity" verify "$demo/audit.probity" --trust "$trust"
