@@ -31,7 +31,7 @@ using Action = std::function<Status()>;
 
 // The fields of a gift, shared by `donation add` and `check`.
 struct DonationOptions {
-  std::string donor, amount, currency, method, date, scope, election, nature = "gift";
+  std::string donor, amount, currency, method, date, scope, election, nature = "gift", receipt;
   bool anonymous = false;
   bool cap_declared = false;
 };

@@ -23,6 +23,13 @@ Result<DonationRequest> MakeDonationRequest(const DonationOptions& o) {
   }
   r.nature = o.nature;
   r.cap_declared = o.cap_declared;
+  if (!o.receipt.empty()) {
+    if (o.receipt.size() > 64 || HasControlChar(o.receipt)) {
+      return Status::InvalidArgument("--receipt is the receipt's number: 1 to 64 characters, no "
+                                     "control characters");
+    }
+    r.receipt = o.receipt;
+  }
   return r;
 }
 
@@ -38,6 +45,8 @@ void AddDonationOptions(CLI::App* cmd, DonationOptions& o) {
   cmd->add_option("--scope", o.scope, "election or period id, e.g. fr-pres-2027")->required();
   cmd->add_option("--election", o.election, "FEC election designation: P2026, G2026, R2026");
   cmd->add_option("--nature", o.nature, "gift (default) or membership-fee");
+  cmd->add_option("--receipt", o.receipt,
+                  "number of the receipt issued to the donor (France: the CNCCFP's reçu-don)");
   cmd->add_flag("--cap-declared", o.cap_declared,
                 "the donor declared their gifts to all parties stay within the cap (art. 11-4)");
 }

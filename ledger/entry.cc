@@ -81,7 +81,7 @@ const std::vector<KindSpec>& Kinds() {
         {"nature", Field::kNature, false}, {"cap_declared", Field::kTrue, false},
         {"obligations", Field::kObligations, false},
         {"flags", Field::kFlags, false}, {"import_ref", Field::kText, false},
-        {"import_aggregate_minor", Field::kAmount, false},
+        {"import_aggregate_minor", Field::kAmount, false}, {"receipt", Field::kText, false},
         {"external_id", Field::kExternalId, false}}},
       {"policy_adopted",
        {{"pack_id", Field::kScope, true}, {"pack_sha256", Field::kHash, true},

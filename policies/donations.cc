@@ -148,6 +148,7 @@ EntryDraft DonationDraft(const DonationRequest& r, const Decision& d) {
   if (!r.import_ref.empty()) draft.fields["import_ref"] = r.import_ref;
   if (r.import_aggregate_minor > 0) draft.fields["import_aggregate_minor"] = r.import_aggregate_minor;
   if (!r.external_id.empty()) draft.fields["external_id"] = r.external_id;
+  if (!r.receipt.empty()) draft.fields["receipt"] = r.receipt;
   AddDecisionFields(d, draft.fields);
   return draft;
 }

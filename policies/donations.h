@@ -36,6 +36,9 @@ struct DonationRequest {
   // imported filing stated for it (reports state it again as filed).
   std::string import_ref = {};
   std::int64_t import_aggregate_minor = 0;  // 0: none
+  // The number of the receipt issued to the donor (the CNCCFP's numbered
+  // reçu-don in France); empty if none.
+  std::string receipt = {};
   // The row id of an import (README, "Importing donations"); empty otherwise.
   std::string external_id = {};
 };

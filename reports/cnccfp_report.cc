@@ -52,7 +52,7 @@ void AddStatement(const std::vector<ReportDonation>& gifts, const std::vector<Re
     report->table.rows.push_back({"gift", std::to_string(d.seq), "", FormatDate(d.date), d.subject,
                                   id.family, id.given, id.name, id.nationality, id.address,
                                   id.postcode, id.town, DecimalAmount(d.amount_minor), d.method,
-                                  DecimalAmount(d.refunded_minor), "", ""});
+                                  DecimalAmount(d.refunded_minor), d.receipt, ""});
     per_method[d.method] += d.amount_minor;
     report->total_minor += d.amount_minor;
     by_seq[d.seq] = &d;

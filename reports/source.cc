@@ -45,6 +45,7 @@ Result<std::vector<ReportDonation>> LoadReportDonations(Ledger& ledger, const st
     d.scope = r.scope;
     d.election = r.election;
     d.nature = r.nature;
+    d.receipt = e.value("receipt", "");
     d.import_ref = e.value("import_ref", "");
     d.import_aggregate_minor = e.value("import_aggregate_minor", std::int64_t{0});
     // The latest decision's obligations: a correction's replace the donation's.

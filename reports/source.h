@@ -42,6 +42,7 @@ struct ReportDonation {
   std::string scope;
   std::string election;  // empty if none
   std::string nature = "gift";
+  std::string receipt;                      // empty if none was recorded
   std::string import_ref;                   // empty unless imported
   std::int64_t import_aggregate_minor = 0;  // 0 unless imported with one
   std::vector<std::string> obligation_rules;  // rules whose obligations the decision attached

@@ -72,7 +72,12 @@ TEST_F(ReportTablesTest, CnccfpStatementAndDonorReceipts) {
                                  "5 rue Émile Zola, 69003 Lyon", "--family-name", "Dupré",
                                  "--given-name", "Hélène", "--postcode", "69003", "--city", "Lyon"});
   Ok({"donation", "add", "--donor", helene, "--amount", "100.00", "--currency", "EUR", "--method",
-      "cash", "--date", "2026-06-01", "--scope", kScope});
+      "cash", "--date", "2026-06-01", "--scope", kScope, "--receipt", "2026-0042"});
+  RunResult bad_receipt = Run({"donation", "add", "--donor", helene, "--amount", "1", "--currency",
+                               "EUR", "--method", "cash", "--date", "2026-06-01", "--scope",
+                               kScope, "--receipt", std::string(65, '7')});
+  EXPECT_EQ(bad_receipt.exit_code, kExitUsage) << bad_receipt.Describe();
+  EXPECT_TRUE(Has(bad_receipt.err, "--receipt")) << bad_receipt.Describe();
   const std::string out = ws_.dir / "dons.csv";
   const std::string checkpoint = Ok({"report", "cnccfp", "--scope", kScope, "--out", out});
   EXPECT_EQ(FileMode(out), 0600u);
@@ -88,6 +93,8 @@ TEST_F(ReportTablesTest, CnccfpStatementAndDonorReceipts) {
   EXPECT_EQ(gifts[2].at("name"), "Hélène Dupré");  // UTF-8 kept
   EXPECT_EQ(gifts[2].at("family_name"), "Dupré");
   EXPECT_EQ(gifts[2].at("town"), "Lyon");
+  EXPECT_EQ(gifts[2].at("receipt_number"), "2026-0042");
+  EXPECT_EQ(gifts[0].at("receipt_number"), "");
   const auto refunds = OfType(rows, "refund");
   ASSERT_EQ(refunds.size(), 1u);
   EXPECT_EQ(refunds[0].at("ledger_seq"), std::to_string(p.refund_seq));
