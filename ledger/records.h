@@ -74,6 +74,9 @@ struct DonationRecord {
   bool cap_declared = false;
   Json obligations = Json::array();  // [{rule, due, action, cure_minor?}]
   Json flags = Json::array();        // rule ids
+  std::string receipt;               // receipt number given to the donor; empty if none
+  std::string import_ref;            // where an imported gift came from; empty otherwise
+  std::int64_t import_aggregate_minor = 0;  // the aggregate its filing stated; 0 if none
   int corrections = 0;               // how many correction entries restate it
   std::string first_refund_date;     // empty if never refunded
 };

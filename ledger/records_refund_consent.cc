@@ -30,6 +30,9 @@ class DonationFold {
       d.election = e.value("election", "");
       d.nature = e.value("nature", "gift");
       d.cap_declared = e.contains("cap_declared");
+      d.receipt = e.value("receipt", "");
+      d.import_ref = e.value("import_ref", "");
+      d.import_aggregate_minor = e.value("import_aggregate_minor", std::int64_t{0});
       Restate(d, e);
       return;
     }

@@ -33,7 +33,6 @@ Result<std::vector<ReportDonation>> LoadReportDonations(Ledger& ledger, const st
   std::vector<ReportDonation> out;
   out.reserve(records.size());
   for (const DonationRecord& r : records) {
-    PROBITY_ASSIGN_OR_RETURN(Json e, ReadDecodedEntry(ledger.store(), r.seq));
     ReportDonation d;
     d.seq = r.seq;
     d.subject = r.subject;
@@ -45,9 +44,9 @@ Result<std::vector<ReportDonation>> LoadReportDonations(Ledger& ledger, const st
     d.scope = r.scope;
     d.election = r.election;
     d.nature = r.nature;
-    d.receipt = e.value("receipt", "");
-    d.import_ref = e.value("import_ref", "");
-    d.import_aggregate_minor = e.value("import_aggregate_minor", std::int64_t{0});
+    d.receipt = r.receipt;
+    d.import_ref = r.import_ref;
+    d.import_aggregate_minor = r.import_aggregate_minor;
     // The latest decision's obligations: a correction's replace the donation's.
     for (const Json& o : r.obligations) {
       d.obligation_rules.push_back(o["rule"].get<std::string>());
