@@ -196,6 +196,57 @@ Date AddDays(const Date& d, std::int64_t days) {
   return CivilFromDays(DaysFromCivil(d) + days);
 }
 
+Date AddMonths(const Date& d, std::int64_t months) {
+  PROBITY_ASSERT(months <= 12 * 100000);
+  PROBITY_ASSERT(months >= -12 * 100000);
+  const std::int64_t index = std::int64_t{d.year} * 12 + (d.month - 1) + months;
+  const std::int64_t year = index >= 0 ? index / 12 : -((-index + 11) / 12);
+  Date out;
+  out.year = static_cast<int>(year);
+  out.month = static_cast<int>(index - year * 12) + 1;
+  const int last = out.year >= 1 ? DaysInMonth(out.year, out.month) : 28;
+  out.day = d.day < last ? d.day : last;
+  return out;
+}
+
+Result<Period> ParsePeriod(std::string_view text) {
+  const auto bad = [&] {
+    return Status::InvalidArgument("\"" + std::string(text) +
+                                   "\" is not a period; write a count and a unit: 90d (days, up "
+                                   "to 36600), 18m (months, up to 1200) or 3y (years, up to 100)");
+  };
+  if (text.size() < 2 || text.size() > 6 || text[0] < '1' || text[0] > '9') return bad();
+  Period p;
+  for (std::size_t i = 0; i + 1 < text.size(); ++i) {
+    if (text[i] < '0' || text[i] > '9') return bad();
+    p.count = p.count * 10 + (text[i] - '0');
+  }
+  std::int64_t max = 0;
+  switch (text.back()) {
+    case 'd': p.unit = Period::Unit::kDays; max = 36600; break;
+    case 'm': p.unit = Period::Unit::kMonths; max = 1200; break;
+    case 'y': p.unit = Period::Unit::kYears; max = 100; break;
+    default: return bad();
+  }
+  if (p.count > max) return bad();
+  return p;
+}
+
+std::string FormatPeriod(const Period& p) {
+  const char unit = p.unit == Period::Unit::kDays ? 'd' : p.unit == Period::Unit::kMonths ? 'm' : 'y';
+  return std::to_string(p.count) + unit;
+}
+
+Date AddPeriod(const Date& d, const Period& p) {
+  switch (p.unit) {
+    case Period::Unit::kDays: return AddDays(d, p.count);
+    case Period::Unit::kMonths: return AddMonths(d, p.count);
+    case Period::Unit::kYears: return AddMonths(d, p.count * 12);
+  }
+  PROBITY_ASSERT(false);
+  return d;
+}
+
 Result<std::int64_t> ParseTimestamp(std::string_view text) {
   if (text.empty()) return TimestampError(text, "is empty");
   if (IsBlank(text.front()) || IsBlank(text.back())) {

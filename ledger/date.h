@@ -33,10 +33,32 @@ std::int64_t DaysFromCivil(const Date& d);  // days since 1970-01-01; asserts Is
 // kDateYearMin..kDateYearMax, so check IsValidDate before formatting it.
 Date CivilFromDays(std::int64_t days);
 Date AddDays(const Date& d, std::int64_t days);  // same caveat as CivilFromDays
+// The same day `months` later (or earlier, when negative); when that month is
+// shorter, its last day: 2027-01-31 + 1 month = 2027-02-28, 2028-01-31 + 1 =
+// 2028-02-29. This is how EU law counts a period in months (Regulation (EEC,
+// Euratom) No 1182/71, art. 3(2)(c)), so GDPR Art. 12(3) deadlines use it. The
+// result may lie outside kDateYearMin..kDateYearMax (check IsValidDate);
+// |months| <= 12 * 100000 (asserted).
+Date AddMonths(const Date& d, std::int64_t months);
 // A real calendar day (Gregorian, proleptic) with the year in kDateYearMin..kDateYearMax.
 bool IsValidDate(int year, int month, int day);
 bool IsValidDate(const Date& d);
 int DaysInMonth(int year, int month);  // month 1..12 (asserted)
+
+// A retention or deadline period as people write it: "90d", "18m", "3y" (a
+// count of 1..36600 days, 1..1200 months or 1..100 years; no sign, no leading
+// zero, lower-case unit).
+struct Period {
+  enum class Unit { kDays, kMonths, kYears };
+  std::int64_t count = 0;
+  Unit unit = Unit::kDays;
+  bool operator==(const Period&) const = default;
+};
+Result<Period> ParsePeriod(std::string_view text);
+std::string FormatPeriod(const Period& p);  // the canonical text ParsePeriod reads
+// d + p, counting months and years with AddMonths (2024-02-29 + 1y = 2025-02-28).
+// The result may lie outside kDateYearMin..kDateYearMax (check IsValidDate).
+Date AddPeriod(const Date& d, const Period& p);
 
 // Seconds since the Unix epoch, UTC.
 Result<std::int64_t> ParseTimestamp(std::string_view text);  // only the 'Z' form, no fractions

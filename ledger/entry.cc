@@ -38,6 +38,11 @@ enum class Field {
   kFlags,      // array of rule ids
   kRuleId,     // a policy rule id: 1..64 of [A-Za-z0-9.-]
   kExternalId,  // an import's row id: 1..96 printable ASCII, no space
+  kPeriod,     // "90d", "18m", "3y" (date.h ParsePeriod)
+  kRequestType,  // GDPR request: access, erasure, rectification, restriction, objection, portability
+  kOutcome,    // how a GDPR request was closed: answered, refused, withdrawn
+  kErasureGround,  // why a subject was erased: request, retention-ended
+  kLongText,   // free text up to 1024 bytes without control characters
 };
 
 struct FieldSpec {
@@ -109,13 +114,45 @@ const std::vector<KindSpec>& Kinds() {
         {"amount_minor", Field::kAmount, true}, {"method", Field::kMethod, true},
         {"date", Field::kDate, true}, {"reason", Field::kText, true},
         {"obligations", Field::kObligations, false}, {"flags", Field::kFlags, false}}},
+      // GDPR Art. 30(1)(b)-(f), Art. 13: a processing purpose, its legal basis,
+      // how long its data is kept and what it is for. Consents name one.
+      {"purpose_added",
+       {{"purpose", Field::kScope, true}, {"basis", Field::kText, true},
+        {"retention", Field::kPeriod, true}, {"description", Field::kLongText, true}}},
       {"consent",
        {{"subject", Field::kSubject, true}, {"purpose", Field::kScope, true},
         {"text_sha256", Field::kHash, true}, {"channel", Field::kScope, true},
-        {"date", Field::kDate, true}}},
+        {"date", Field::kDate, true}, {"text_version", Field::kText, false},
+        {"evidence", Field::kText, false}}},
       {"consent_withdrawal",
        {{"subject", Field::kSubject, true}, {"purpose", Field::kScope, true},
         {"consent_seq", Field::kUint, true}, {"date", Field::kDate, true}}},
+      // The GDPR request register (Art. 12(3)). A request's id is the seq of
+      // its request_opened entry; the later entries name it and repeat its
+      // subject, so the subject index finds a person's whole register.
+      {"request_opened",
+       {{"subject", Field::kSubject, true}, {"request_type", Field::kRequestType, true},
+        {"received", Field::kDate, true}, {"channel", Field::kScope, true},
+        {"due", Field::kDate, true}}},
+      {"request_extended",
+       {{"request_seq", Field::kUint, true}, {"subject", Field::kSubject, true},
+        {"date", Field::kDate, true}, {"reason", Field::kText, true},
+        {"due", Field::kDate, true}}},
+      {"request_closed",
+       {{"request_seq", Field::kUint, true}, {"subject", Field::kSubject, true},
+        {"date", Field::kDate, true}, {"outcome", Field::kOutcome, true},
+        {"basis", Field::kLongText, false}, {"possible_from", Field::kDate, false},
+        {"answer_sha256", Field::kHash, false}, {"note", Field::kText, false}}},
+      // Rectification (Art. 16): the subject's personal data restated, as a
+      // new box under the same subject key. The latest one is in force.
+      {"donor_corrected",
+       {{"subject", Field::kSubject, true}, {"pii", Field::kBox, true},
+        {"request_seq", Field::kUint, false}}},
+      // Erasure (Art. 17) by crypto-shredding: the subject's vault key was
+      // destroyed in the same transaction. No personal data in it.
+      {"erasure",
+       {{"subject", Field::kSubject, true}, {"date", Field::kDate, true},
+        {"ground", Field::kErasureGround, true}, {"request_seq", Field::kUint, false}}},
   };
   return kinds;
 }
@@ -139,6 +176,15 @@ Status CheckText(std::string_view s, std::size_t bytes_max) {
   }
   if (HasControlChar(s)) return Status::InvalidArgument("contains a control character");
   return Status::OK();
+}
+
+Status OneOf(std::string_view s, std::initializer_list<const char*> allowed) {
+  std::string list;
+  for (const char* a : allowed) {
+    if (s == a) return Status::OK();
+    list += list.empty() ? a : std::string(", ") + a;
+  }
+  return Status::InvalidArgument("must be one of " + list);
 }
 
 Status CheckString(Field type, const std::string& s) {
@@ -168,6 +214,13 @@ Status CheckString(Field type, const std::string& s) {
       return Status::OK();
     }
     case Field::kText: return CheckText(s, 256);
+    case Field::kLongText: return CheckText(s, 1024);
+    case Field::kPeriod: return ParsePeriod(s).status();
+    case Field::kRequestType:
+      return OneOf(s, {"access", "erasure", "rectification", "restriction", "objection",
+                       "portability"});
+    case Field::kOutcome: return OneOf(s, {"answered", "refused", "withdrawn"});
+    case Field::kErasureGround: return OneOf(s, {"request", "retention-ended"});
     case Field::kRuleId: return ValidateRuleId(s);
     case Field::kExternalId: return ValidateExternalId(s);
     case Field::kElection:

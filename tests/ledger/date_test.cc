@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -93,6 +94,54 @@ TEST(DateCivil, RoundTripsEveryDayOfTheRange) {
     ASSERT_LT(previous, d);
     previous = d;
   }
+}
+
+TEST(DateCivil, AddMonthsKeepsTheDayOrTakesTheMonthsLast) {
+  EXPECT_EQ(AddMonths(Date{2027, 2, 1}, 1), (Date{2027, 3, 1}));
+  EXPECT_EQ(AddMonths(Date{2027, 1, 31}, 1), (Date{2027, 2, 28}));
+  EXPECT_EQ(AddMonths(Date{2028, 1, 31}, 1), (Date{2028, 2, 29}));  // leap year
+  EXPECT_EQ(AddMonths(Date{2100, 1, 31}, 1), (Date{2100, 2, 28}));  // not a leap year
+  EXPECT_EQ(AddMonths(Date{2000, 1, 30}, 1), (Date{2000, 2, 29}));  // 400-year leap
+  EXPECT_EQ(AddMonths(Date{2027, 3, 31}, 1), (Date{2027, 4, 30}));
+  EXPECT_EQ(AddMonths(Date{2027, 12, 15}, 1), (Date{2028, 1, 15}));
+  EXPECT_EQ(AddMonths(Date{2027, 11, 30}, 3), (Date{2028, 2, 29}));
+  EXPECT_EQ(AddMonths(Date{2027, 5, 31}, -3), (Date{2027, 2, 28}));
+  EXPECT_EQ(AddMonths(Date{2027, 1, 15}, -1), (Date{2026, 12, 15}));
+  EXPECT_EQ(AddMonths(Date{2024, 2, 29}, 12), (Date{2025, 2, 28}));
+  EXPECT_EQ(AddMonths(Date{2024, 2, 29}, 48), (Date{2028, 2, 29}));
+  EXPECT_EQ(AddMonths(Date{2027, 6, 10}, 0), (Date{2027, 6, 10}));
+  // Against a naive count: month by month, clamping each time from the start day.
+  for (int start_day = 1; start_day <= 31; ++start_day) {
+    for (int m = -30; m <= 30; ++m) {
+      const Date d{2020, 1, start_day};
+      const Date r = AddMonths(d, m);
+      int y = 2020, mo = 1 + m;
+      while (mo > 12) { mo -= 12; ++y; }
+      while (mo < 1) { mo += 12; --y; }
+      EXPECT_EQ(r, (Date{y, mo, std::min(start_day, DaysInMonth(y, mo))})) << start_day << " " << m;
+    }
+  }
+}
+
+TEST(DatePeriod, ParsesCountAndUnit) {
+  EXPECT_EQ(*ParsePeriod("90d"), (Period{90, Period::Unit::kDays}));
+  EXPECT_EQ(*ParsePeriod("18m"), (Period{18, Period::Unit::kMonths}));
+  EXPECT_EQ(*ParsePeriod("3y"), (Period{3, Period::Unit::kYears}));
+  EXPECT_EQ(*ParsePeriod("36600d"), (Period{36600, Period::Unit::kDays}));
+  EXPECT_EQ(*ParsePeriod("100y"), (Period{100, Period::Unit::kYears}));
+  for (const char* bad : {"", "y", "0y", "03y", "-3y", "3Y", "3 y", "3", "3w", "101y", "1201m",
+                          "36601d", "9999999y", "3yy", "1.5y"}) {
+    EXPECT_FALSE(ParsePeriod(bad).ok()) << bad;
+  }
+  for (const char* text : {"1d", "90d", "18m", "3y", "100y"}) {
+    EXPECT_EQ(FormatPeriod(*ParsePeriod(text)), text);
+  }
+}
+
+TEST(DatePeriod, AddsDaysMonthsAndYears) {
+  EXPECT_EQ(AddPeriod(Date{2027, 1, 31}, Period{1, Period::Unit::kMonths}), (Date{2027, 2, 28}));
+  EXPECT_EQ(AddPeriod(Date{2024, 2, 29}, Period{1, Period::Unit::kYears}), (Date{2025, 2, 28}));
+  EXPECT_EQ(AddPeriod(Date{2027, 12, 31}, Period{1, Period::Unit::kDays}), (Date{2028, 1, 1}));
 }
 
 TEST(DateCivil, AddDays) {
