@@ -28,6 +28,7 @@
 #include <fstream>
 
 #include "bench/bench_util.h"
+#include "bench/import_util.h"
 #include "ledger/vault.h"
 #include "policies/import.h"
 #include "policies/pack.h"
@@ -38,41 +39,7 @@ namespace {
 
 using namespace bench;  // NOLINT: the shared benchmark helpers
 
-constexpr const char* kScope = "fr-pres-2027";
 constexpr std::int64_t kBatchRows = 1000;
-
-std::unique_ptr<Ledger> NewLedger(const std::string& path, const NamedKey& key) {
-  auto ledger = Check(Ledger::Create(path, SecretBytes::FromString("bench passphrase"),
-                                     "bench.example/import", key, CheapKdf()),
-                      "create");
-  Pack pack = Check(LoadPackById("fr-candidate-2027-presidential"), "pack");
-  NewScope scope;
-  scope.id = kScope;
-  scope.pack_id = pack.id;
-  scope.params = {{"spending_ceiling", "16851000.00"}};
-  Check(AddScope(*ledger, key, pack, scope), "scope");
-  return ledger;
-}
-
-// Row i: donor i % D, its (i / D)-th gift: a distinct amount, so no two rows
-// are the same gift, and at most 100 x 34.75 EUR per donor, under the cap.
-void WriteCsv(const std::string& path, const std::vector<std::string>& donors, std::int64_t n) {
-  std::ofstream out(path, std::ios::binary);
-  out << "donor,amount,currency,method,date\n";
-  const char* const methods[] = {"cheque", "transfer", "card"};
-  const auto d = static_cast<std::int64_t>(donors.size());
-  for (std::int64_t i = 0; i < n; ++i) {
-    const std::int64_t k = i / d;
-    const std::int64_t minor = 1000 + (k % 100) * 25;
-    char line[128];
-    std::snprintf(line, sizeof line, "%s,%lld.%02lld,EUR,%s,2027-01-%02lld\n",
-                  donors[static_cast<std::size_t>(i % d)].c_str(),
-                  static_cast<long long>(minor / 100), static_cast<long long>(minor % 100),
-                  methods[i % 3], static_cast<long long>(1 + k % 28));
-    out << line;
-  }
-  if (!out) Die("write csv", Status::IoError(path));
-}
 
 // Entries/s of the raw insert of entries [first, first + n), read 1,000 at a time.
 double RawRate(Ledger& ledger, const std::string& path, std::int64_t first, std::int64_t n) {
@@ -105,16 +72,16 @@ int Run(int argc, char** argv) {
   if (!InitCrypto().ok()) return 1;
   const std::string dir = NewBenchDir();
   const NamedKey key{"treasurer", Check(GenerateSigningKey(), "key")};
-  std::unique_ptr<Ledger> ledger = NewLedger(dir + "/import.ledger", key);
+  std::unique_ptr<Ledger> ledger = NewImportLedger(dir + "/import.ledger", key);
   const std::vector<std::string> donors =
       AddBenchDonors(*ledger, key, std::max<std::int64_t>(1000, n / 100));
-  WriteCsv(dir + "/gifts.csv", donors, n);
+  WriteGiftsCsv(dir + "/gifts.csv", donors, n);
   const std::int64_t first = Check(ledger->store().EntryCount(), "count");
   const long rss_before_kib = PeakRssKib();
 
   std::ifstream csv(dir + "/gifts.csv", std::ios::binary);
   ImportOptions options;
-  options.scope = kScope;
+  options.scope = kImportScope;
   options.batch_rows = kBatchRows;
   const auto start = Clock::now();
   ImportProgress done = Check(ImportDonations(*ledger, key, csv, options), "import");

@@ -185,8 +185,16 @@ unsigned FileMode(const std::string& path) {
 
 std::string FileSha256Hex(const std::string& path) { return Sha256Hex(ReadFile(path)); }
 
+const std::string& ProbityBin() {
+  static const std::string bin = [] {
+    const char* env = std::getenv("PROBITY_TEST_BIN");
+    return std::string(env != nullptr && *env != '\0' ? env : PROBITY_BIN);
+  }();
+  return bin;
+}
+
 RunResult Probity(const std::vector<std::string>& args, const Env& env) {
-  std::vector<std::string> argv{PROBITY_BIN};
+  std::vector<std::string> argv{ProbityBin()};
   argv.insert(argv.end(), args.begin(), args.end());
   return RunProgram(argv, env);
 }

@@ -106,6 +106,10 @@ struct Workspace {
 bool CopyPrepared(Workspace* ws, std::string* why);
 
 // Runs build/probity with `args`.
+// The probity binary under test: $PROBITY_TEST_BIN if set (scripts/test.sh
+// runs these tests once more against the release binary), else the one built
+// beside this test.
+const std::string& ProbityBin();
 RunResult Probity(const std::vector<std::string>& args, const Env& env);
 
 // The SQLCipher key clause for a ledger made with kLedgerPassphrase: the

@@ -126,7 +126,7 @@ TEST_F(ImportCliTest, KilledImportsResumeToExactlyTheFileOnce) {
     const int ms = base_ms + std::uniform_int_distribution<int>(0, 400)(rng);
     char secs[32];
     std::snprintf(secs, sizeof secs, "%.3f", ms / 1000.0);
-    RunResult r = RunProgram({"timeout", "-s", "KILL", secs, PROBITY_BIN, "donation", "import",
+    RunResult r = RunProgram({"timeout", "-s", "KILL", secs, ProbityBin(), "donation", "import",
                               csv, "--scope", kScope, "--batch-rows", "50"},
                              ws_.env);
     ASSERT_TRUE(r.exit_code == 128 + 9 || r.exit_code == kExitOk) << r.Describe();
