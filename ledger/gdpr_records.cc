@@ -113,7 +113,7 @@ Result<std::vector<ConsentStatus>> LoadConsentStatus(Store& store, const std::st
   std::map<std::string, std::size_t> row_of;
   for (const PurposeRecord& p : purposes) {
     row_of.emplace(p.purpose, out.size());
-    out.push_back(ConsentStatus{.purpose = p.purpose});
+    out.emplace_back().purpose = p.purpose;
   }
   PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> seqs, store.FindEntries("", subject));
   for (std::int64_t seq : seqs) {
@@ -121,7 +121,7 @@ Result<std::vector<ConsentStatus>> LoadConsentStatus(Store& store, const std::st
     if (e.at("kind") != "consent" && e.at("kind") != "consent_withdrawal") continue;
     const std::string purpose = e.at("purpose").get<std::string>();
     auto [it, added] = row_of.emplace(purpose, out.size());
-    if (added) out.push_back(ConsentStatus{.purpose = purpose});
+    if (added) out.emplace_back().purpose = purpose;
     ApplyConsentEntry(e, &out[it->second]);
   }
   return out;

@@ -110,8 +110,8 @@ struct NewConsent {
   std::string text_sha256;  // hash of the wording the person saw
   std::string channel;      // web, paper, email, oral, ...
   Date date;
-  std::string text_version;  // optional: the wording's version label
-  std::string evidence;      // optional: where the proof is kept (no personal data)
+  std::string text_version{};  // optional: the wording's version label
+  std::string evidence{};      // optional: where the proof is kept (no personal data)
 };
 // Records a consent. A consent already in force for the same purpose is
 // replaced by this one (a new wording, say): only the latest is in force, and
@@ -122,8 +122,8 @@ struct NewWithdrawal {
   std::string subject;
   std::string purpose;
   Date date;
-  std::string channel;   // optional: how it was withdrawn
-  std::string evidence;  // optional: where the proof is kept (no personal data)
+  std::string channel{};   // optional: how it was withdrawn
+  std::string evidence{};  // optional: where the proof is kept (no personal data)
 };
 // Withdraws the consent in force; NotFound if there is none.
 Result<std::int64_t> WithdrawConsent(Ledger& ledger, const NamedKey& key, const NewWithdrawal& w);

@@ -13,6 +13,14 @@ namespace {
 
 Date D(const char* text) { return ParseDate(text).value(); }
 
+NewClosing Closing(std::int64_t id, const char* date, const char* outcome = "answered") {
+  NewClosing c;
+  c.request_seq = id;
+  c.date = D(date);
+  c.outcome = outcome;
+  return c;
+}
+
 class RequestsTest : public LedgerTest {
  protected:
   void SetUp() override {
@@ -121,7 +129,7 @@ TEST_F(RequestsTest, ExtensionLimits) {
   EXPECT_EQ(Load(id).due, D("2028-04-30"));
   before = Count();
   ExpectRefused(Extend(id, "2028-02-29"), "received + 3 months", before);  // twice, past 3 months
-  ASSERT_TRUE(Close(NewClosing{.request_seq = id, .date = D("2028-04-01")}).ok());
+  ASSERT_TRUE(Close(Closing(id, "2028-04-01")).ok());
   before = Count();
   ExpectRefused(Extend(id, "2028-02-01"), "was closed", before);
 }
@@ -136,7 +144,7 @@ TEST_F(RequestsTest, ExtendOnlyARequest) {
 TEST_F(RequestsTest, CloseRecordsTheOutcome) {
   const std::int64_t erasure = Open("erasure", "2027-01-10");
   const std::int64_t access = Open("access", "2027-01-10");
-  NewClosing refused{.request_seq = erasure, .date = D("2027-02-01"), .outcome = "refused"};
+  NewClosing refused = Closing(erasure, "2027-02-01", "refused");
   std::int64_t before = Count();
   ExpectRefused(Close(refused), "legal basis", before);
   refused.basis = "Art. 17(3)(b): campaign accounts are kept";
@@ -150,15 +158,16 @@ TEST_F(RequestsTest, CloseRecordsTheOutcome) {
   EXPECT_FALSE(r.Late(D("2030-01-01")));
   before = Count();
   ExpectRefused(Close(refused), "was closed", before);
-  ExpectRefused(Close(NewClosing{.request_seq = access, .date = D("2027-01-09")}),
+  ExpectRefused(Close(Closing(access, "2027-01-09")),
                 "before it was received", before);
-  ExpectRefused(Close(NewClosing{.request_seq = access, .date = D("2027-02-01"),
-                                 .possible_from = "2032-01-01"}),
-                "only to a refused erasure", before);
-  ExpectRefused(Close(NewClosing{.request_seq = access, .date = D("2027-02-01"),
-                                 .possible_from = "2032-02-30"}),
-                "--possible-from", before);
-  ASSERT_TRUE(Close(NewClosing{.request_seq = access, .date = D("2027-02-15"), .note = "sent"}).ok());
+  NewClosing possible = Closing(access, "2027-02-01");
+  possible.possible_from = "2032-01-01";
+  ExpectRefused(Close(possible), "only to a refused erasure", before);
+  possible.possible_from = "2032-02-30";
+  ExpectRefused(Close(possible), "--possible-from", before);
+  NewClosing sent = Closing(access, "2027-02-15");
+  sent.note = "sent";
+  ASSERT_TRUE(Close(sent).ok());
   EXPECT_TRUE(Load(access).Late(D("2027-02-15")));  // closed after its 10 February deadline
   EXPECT_TRUE(VerifyLedger(*ledger_).value().failure.ok());
 }
@@ -169,7 +178,7 @@ TEST_F(RequestsTest, RegisterOrderPutsOverdueFirst) {
   const std::int64_t later = Open("access", "2027-02-01");    // due 2027-03-01
   const std::int64_t oldest = Open("objection", "2027-01-01");  // due 2027-02-01
   const std::int64_t closed = Open("access", "2026-12-01");
-  ASSERT_TRUE(Close(NewClosing{.request_seq = closed, .date = D("2026-12-05")}).ok());
+  ASSERT_TRUE(Close(Closing(closed, "2026-12-05")).ok());
   std::vector<RequestRecord> all = LoadRequests(ledger_->store(), "").value();
   ASSERT_EQ(all.size(), 5u);
   OrderRegister(D("2027-02-20"), &all);
