@@ -250,14 +250,17 @@ CLI::App* GdprCommand(CLI::App& app) {
   std::vector<CLI::App*> found =
       app.get_subcommands([](CLI::App* a) { return a->get_name() == "gdpr"; });
   if (!found.empty()) return found.front();
-  CLI::App* gdpr = app.add_subcommand("gdpr", "data-protection work (GDPR): requests, ...");
+  CLI::App* gdpr = app.add_subcommand(
+      "gdpr", "data-protection work (GDPR)\n  example: probity gdpr request list --open");
   gdpr->require_subcommand(1);
   return gdpr;
 }
 
 void RegisterGdprRequestCommands(CLI::App& app, GlobalOptions& g, Action& action) {
   CLI::App* request =
-      GdprCommand(app)->add_subcommand("request", "the register of GDPR requests (Art. 12(3))");
+      GdprCommand(app)->add_subcommand("request",
+                                       "the register of GDPR requests and their deadlines "
+                                       "(Art. 12(3))\n  example: probity gdpr request list --overdue");
   request->require_subcommand(1);
   RegisterOpen(request, g, action);
   RegisterExtend(request, g, action);

@@ -316,5 +316,21 @@ TEST_F(GdprRegisterTest, ExtendAndCloseRefusals) {
                   "was closed");
 }
 
+TEST(GdprHelp, EveryCommandHasAnExample) {
+  const std::vector<Args> commands = {
+      {"purpose"},           {"purpose", "add"},          {"purpose", "list"},
+      {"consent", "status"}, {"gdpr"},                    {"gdpr", "request"},
+      {"gdpr", "request", "open"}, {"gdpr", "request", "extend"}, {"gdpr", "request", "close"},
+      {"gdpr", "request", "list"}, {"gdpr", "request", "show"}};
+  for (Args args : commands) {
+    args.push_back("--help");
+    RunResult r = Probity(args, {});
+    EXPECT_EQ(r.exit_code, kExitOk) << r.Describe();
+    EXPECT_TRUE(Has(r.out, "example")) << args[0] << " --help has no example\n" << r.Describe();
+  }
+  RunResult list = Probity({"gdpr", "request", "list", "--help"}, {});
+  EXPECT_TRUE(Has(list.out, "exits with 4")) << list.Describe();
+}
+
 }  // namespace
 }  // namespace probity::clitest
