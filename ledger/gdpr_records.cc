@@ -12,18 +12,6 @@ namespace {
 constexpr std::size_t kPurposeBasisBytesMax = 256;
 constexpr std::size_t kPurposeDescriptionBytesMax = 1024;
 
-Status CheckPurposeText(const std::string& text, const char* flag, std::size_t bytes_max) {
-  if (text.empty()) return Status::InvalidArgument(std::string(flag) + " is empty");
-  if (text.size() > bytes_max) {
-    return Status::InvalidArgument(std::string(flag) + " is longer than " +
-                                   std::to_string(bytes_max) + " bytes");
-  }
-  if (HasControlChar(text)) {
-    return Status::InvalidArgument(std::string(flag) + " has a control character");
-  }
-  return Status::OK();
-}
-
 PurposeRecord PurposeFromEntry(const Json& e) {
   PurposeRecord p;
   p.seq = e.at("seq").get<std::int64_t>();
@@ -62,11 +50,26 @@ void ApplyConsentEntry(const Json& e, ConsentStatus* s) {
 
 }  // namespace
 
+Status CheckFlagText(const std::string& text, const char* flag, std::size_t bytes_max,
+                     bool may_be_empty) {
+  if (text.empty() && !may_be_empty) {
+    return Status::InvalidArgument(std::string(flag) + " is empty");
+  }
+  if (text.size() > bytes_max) {
+    return Status::InvalidArgument(std::string(flag) + " is longer than " +
+                                   std::to_string(bytes_max) + " bytes");
+  }
+  if (HasControlChar(text)) {
+    return Status::InvalidArgument(std::string(flag) + " has a control character");
+  }
+  return Status::OK();
+}
+
 Result<std::int64_t> AddPurpose(Ledger& ledger, const NamedKey& key, const NewPurpose& p) {
   PROBITY_RETURN_IF_ERROR(ValidateScopeId(p.purpose).WithContext("purpose id"));
-  PROBITY_RETURN_IF_ERROR(CheckPurposeText(p.basis, "--basis", kPurposeBasisBytesMax));
+  PROBITY_RETURN_IF_ERROR(CheckFlagText(p.basis, "--basis", kPurposeBasisBytesMax, false));
   PROBITY_RETURN_IF_ERROR(
-      CheckPurposeText(p.description, "--description", kPurposeDescriptionBytesMax));
+      CheckFlagText(p.description, "--description", kPurposeDescriptionBytesMax, false));
   return AppendOne(ledger, key, [&](AppendBatch& batch) -> Result<EntryDraft> {
     Result<PurposeRecord> existing = FindPurpose(batch.store(), p.purpose);
     if (existing.ok()) {

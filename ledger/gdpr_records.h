@@ -14,6 +14,11 @@
 
 namespace probity {
 
+// A free-text flag: at most `bytes_max` bytes, no control character; empty
+// only if `may_be_empty`. The message names `flag`.
+[[nodiscard]] Status CheckFlagText(const std::string& text, const char* flag,
+                                   std::size_t bytes_max, bool may_be_empty);
+
 struct NewPurpose {
   std::string purpose;      // id, [a-z0-9-]{1,64}
   std::string basis;        // legal basis, e.g. "Art. 6(1)(a), Art. 9(2)(a)"

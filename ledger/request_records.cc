@@ -5,6 +5,7 @@
 
 #include "ledger/assert.h"
 #include "ledger/entry.h"
+#include "ledger/gdpr_records.h"
 #include "ledger/records.h"
 #include "ledger/requests.h"
 
@@ -29,17 +30,6 @@ Status NotInFuture(const Date& date, const Date& today, const char* what) {
   if (date > today) {
     return Status::InvalidArgument(std::string(what) + " " + FormatDate(date) +
                                    " is in the future (today is " + FormatDate(today) + ")");
-  }
-  return Status::OK();
-}
-
-Status CheckNote(const std::string& text, const char* flag, std::size_t bytes_max) {
-  if (text.size() > bytes_max) {
-    return Status::InvalidArgument(std::string(flag) + " is longer than " +
-                                   std::to_string(bytes_max) + " bytes");
-  }
-  if (HasControlChar(text)) {
-    return Status::InvalidArgument(std::string(flag) + " has a control character");
   }
   return Status::OK();
 }
@@ -121,13 +111,12 @@ Result<std::int64_t> OpenRequest(Ledger& ledger, const NamedKey& key, const NewR
   PROBITY_ASSERT(IsValidDate(due));  // received <= today, far from year 9999
   return AppendOne(ledger, key, [&](AppendBatch& batch) -> Result<EntryDraft> {
     PROBITY_RETURN_IF_ERROR(RequireDonorExists(batch.store(), r.subject));
-    EntryDraft draft{"request_opened", Json::object()};
-    draft.fields["subject"] = r.subject;
-    draft.fields["request_type"] = r.type;
-    draft.fields["received"] = FormatDate(r.received);
-    draft.fields["channel"] = r.channel;
-    draft.fields["due"] = FormatDate(due);
-    return draft;
+    return EntryDraft{"request_opened",
+                      {{"subject", r.subject},
+                       {"request_type", r.type},
+                       {"received", FormatDate(r.received)},
+                       {"channel", r.channel},
+                       {"due", FormatDate(due)}}};
   });
 }
 
@@ -136,29 +125,27 @@ Result<std::int64_t> ExtendRequest(Ledger& ledger, const NamedKey& key, const Ne
   if (x.months < 1 || x.months > kRequestExtensionMonthsMax) {
     return Status::InvalidArgument("--months must be 1 or 2 (Art. 12(3): two further months)");
   }
-  if (x.reason.empty()) return Status::InvalidArgument("--reason: say why more time is needed");
-  PROBITY_RETURN_IF_ERROR(CheckNote(x.reason, "--reason", 256));
+  PROBITY_RETURN_IF_ERROR(CheckFlagText(x.reason, "--reason", 256, false));
   PROBITY_RETURN_IF_ERROR(NotInFuture(x.date, today, "--date"));
   return AppendOne(ledger, key, [&](AppendBatch& batch) -> Result<EntryDraft> {
     PROBITY_ASSIGN_OR_RETURN(RequestRecord r, LoadRequest(batch.store(), x.request_seq));
     const std::int64_t months = kRequestAnswerMonths + MonthsExtended(r) + x.months;
     const Date new_due = AddMonths(r.received, months);
     PROBITY_RETURN_IF_ERROR(CheckRequestExtension(r, r.subject, x.date, new_due));
-    EntryDraft draft{"request_extended", Json::object()};
-    draft.fields["request_seq"] = r.seq;
-    draft.fields["subject"] = r.subject;
-    draft.fields["date"] = FormatDate(x.date);
-    draft.fields["reason"] = x.reason;
-    draft.fields["due"] = FormatDate(new_due);
-    return draft;
+    return EntryDraft{"request_extended",
+                      {{"request_seq", r.seq},
+                       {"subject", r.subject},
+                       {"date", FormatDate(x.date)},
+                       {"reason", x.reason},
+                       {"due", FormatDate(new_due)}}};
   });
 }
 
 Result<std::int64_t> CloseRequest(Ledger& ledger, const NamedKey& key, const NewClosing& c,
                                   const Date& today) {
   PROBITY_RETURN_IF_ERROR(NotInFuture(c.date, today, "--date"));
-  PROBITY_RETURN_IF_ERROR(CheckNote(c.basis, "--basis", 1024));
-  PROBITY_RETURN_IF_ERROR(CheckNote(c.note, "--note", 256));
+  PROBITY_RETURN_IF_ERROR(CheckFlagText(c.basis, "--basis", 1024, true));
+  PROBITY_RETURN_IF_ERROR(CheckFlagText(c.note, "--note", 256, true));
   if (!c.possible_from.empty()) {
     PROBITY_RETURN_IF_ERROR(ParseDate(c.possible_from).status().WithContext("--possible-from"));
   }
