@@ -31,7 +31,8 @@ class GdprRecordsTest : public LedgerTest {
     return WithdrawConsent(*ledger_, key_, NewWithdrawal{s, "newsletter", D(date), "email", ""});
   }
   ConsentStatus StatusOf(const std::string& s, const std::string& purpose) {
-    for (ConsentStatus& c : LoadConsentStatus(ledger_->store(), s).value()) {
+    const std::vector<ConsentStatus> all = LoadConsentStatus(ledger_->store(), s).value();
+    for (const ConsentStatus& c : all) {
       if (c.purpose == purpose) return c;
     }
     ADD_FAILURE() << "no row for " << purpose;
