@@ -306,8 +306,8 @@ TEST_F(GdprRegisterTest, ExtendAndCloseRefusals) {
   ExpectUnchanged({"gdpr", "request", "close", id, "--date", "2099-11-10"}, kExitUsage,
                   "in the future");
   Write({"gdpr", "request", "extend", id, "--reason", "x", "--months", "2", "--date",
-         "2026-11-30"});
-  ExpectUnchanged({"gdpr", "request", "extend", id, "--reason", "x", "--date", "2026-11-30"},
+         "2026-11-10"});
+  ExpectUnchanged({"gdpr", "request", "extend", id, "--reason", "x", "--date", "2026-11-10"},
                   kExitUsage, "received + 3 months");
   Write({"gdpr", "request", "close", id, "--date", "2026-11-20"});
   ExpectUnchanged({"gdpr", "request", "extend", id, "--reason", "x", "--date", "2026-11-20"},
