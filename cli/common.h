@@ -46,6 +46,11 @@ void RegisterDonorCommands(CLI::App& app, GlobalOptions& g, Action& action);
 void RegisterDonationCommands(CLI::App& app, GlobalOptions& g, Action& action);
 void RegisterImportCommand(CLI::App& donation, GlobalOptions& g, Action& action);
 void RegisterConsentCommands(CLI::App& app, GlobalOptions& g, Action& action);
+void RegisterPurposeCommands(CLI::App& app, GlobalOptions& g, Action& action);
+// `probity gdpr`, created by the first group that asks for it, so each GDPR
+// group (request, access, erase, ...) registers itself from its own file.
+CLI::App* GdprCommand(CLI::App& app);
+void RegisterGdprRequestCommands(CLI::App& app, GlobalOptions& g, Action& action);
 void RegisterLogCommands(CLI::App& app, GlobalOptions& g, Action& action);
 void RegisterPolicyCommands(CLI::App& app, GlobalOptions& g, Action& action);
 void RegisterExportCommands(CLI::App& app, GlobalOptions& g, Action& action);

@@ -40,7 +40,8 @@ Where things come from (a passphrase is never a command-line argument):
 Without them, passphrases are asked on the terminal without echo.
 
 Exit codes: 0 done, 1 operational error (I/O, corrupt input), 2 usage error,
-3 refused by a policy rule, 4 verification failed, 5 wrong passphrase or key.)";
+3 refused by a policy rule, 4 verification failed (also: `gdpr request list
+--fail-on-overdue` found an open request past its deadline), 5 wrong passphrase or key.)";
 
 }  // namespace
 
@@ -72,6 +73,8 @@ int main(int argc, char** argv) {
   cli::RegisterDonorCommands(app, g, action);
   cli::RegisterDonationCommands(app, g, action);
   cli::RegisterConsentCommands(app, g, action);
+  cli::RegisterPurposeCommands(app, g, action);
+  cli::RegisterGdprRequestCommands(app, g, action);
   cli::RegisterLogCommands(app, g, action);
   cli::RegisterPolicyCommands(app, g, action);
   cli::RegisterExportCommands(app, g, action);

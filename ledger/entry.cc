@@ -126,7 +126,8 @@ const std::vector<KindSpec>& Kinds() {
         {"evidence", Field::kText, false}}},
       {"consent_withdrawal",
        {{"subject", Field::kSubject, true}, {"purpose", Field::kScope, true},
-        {"consent_seq", Field::kUint, true}, {"date", Field::kDate, true}}},
+        {"consent_seq", Field::kUint, true}, {"date", Field::kDate, true},
+        {"channel", Field::kScope, false}, {"evidence", Field::kText, false}}},
       // The GDPR request register (Art. 12(3)). A request's id is the seq of
       // its request_opened entry; the later entries name it and repeat its
       // subject, so the subject index finds a person's whole register.

@@ -5,6 +5,7 @@
 #ifndef PROBITY_LEDGER_RECORDS_H_
 #define PROBITY_LEDGER_RECORDS_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,12 @@
 #include "ledger/vault.h"
 
 namespace probity {
+
+// Appends the one entry `make` builds, inside the write transaction so that
+// `make` checks against the ledger as it is; writes nothing if `make` fails.
+// Returns the new entry's seq.
+Result<std::int64_t> AppendOne(Ledger& ledger, const NamedKey& key,
+                               const std::function<Result<EntryDraft>(AppendBatch&)>& make);
 
 // NotFound unless `subject` is a donor registered in this ledger.
 [[nodiscard]] Status RequireDonorExists(Store& store, const std::string& subject);
@@ -99,15 +106,27 @@ Result<std::int64_t> AddRefund(Ledger& ledger, const NamedKey& key, const NewRef
 
 struct NewConsent {
   std::string subject;
-  std::string purpose;
+  std::string purpose;      // must be registered (gdpr_records.h, AddPurpose)
   std::string text_sha256;  // hash of the wording the person saw
   std::string channel;      // web, paper, email, oral, ...
   Date date;
+  std::string text_version{};  // optional: the wording's version label
+  std::string evidence{};      // optional: where the proof is kept (no personal data)
 };
+// Records a consent. A consent already in force for the same purpose is
+// replaced by this one (a new wording, say): only the latest is in force, and
+// a withdrawal names it.
 Result<std::int64_t> GrantConsent(Ledger& ledger, const NamedKey& key, const NewConsent& c);
-Result<std::int64_t> WithdrawConsent(Ledger& ledger, const NamedKey& key,
-                                     const std::string& subject, const std::string& purpose,
-                                     const Date& date);
+
+struct NewWithdrawal {
+  std::string subject;
+  std::string purpose;
+  Date date;
+  std::string channel{};   // optional: how it was withdrawn
+  std::string evidence{};  // optional: where the proof is kept (no personal data)
+};
+// Withdraws the consent in force; NotFound if there is none.
+Result<std::int64_t> WithdrawConsent(Ledger& ledger, const NamedKey& key, const NewWithdrawal& w);
 
 }  // namespace probity
 

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "ledger/records.h"
+#include "ledger/gdpr_records.h"
 
 namespace probity {
 namespace {
@@ -108,6 +109,8 @@ Result<std::int64_t> ActiveConsent(Store& store, const std::string& subject,
   return active;
 }
 
+}  // namespace
+
 Result<std::int64_t> AppendOne(Ledger& ledger, const NamedKey& key,
                                const std::function<Result<EntryDraft>(AppendBatch&)>& make) {
   std::int64_t seq = -1;
@@ -119,8 +122,6 @@ Result<std::int64_t> AppendOne(Ledger& ledger, const NamedKey& key,
   if (!seqs.ok()) return seqs.status();
   return seq;
 }
-
-}  // namespace
 
 Result<std::vector<DonationRecord>> LoadDonations(Store& store, const std::string& scope,
                                                   const std::string& subject) {
@@ -185,36 +186,60 @@ Result<std::int64_t> AddRefund(Ledger& ledger, const NamedKey& key, const NewRef
   });
 }
 
+namespace {
+
+// Fields both a consent and its withdrawal may carry; empty ones are left out.
+Status AddConsentExtras(const std::string& channel, const std::string& evidence, Json* fields) {
+  if (!channel.empty()) {
+    PROBITY_RETURN_IF_ERROR(ValidateScopeId(channel).WithContext("--channel"));
+    (*fields)["channel"] = channel;
+  }
+  if (!evidence.empty()) (*fields)["evidence"] = evidence;
+  return Status::OK();
+}
+
+}  // namespace
+
 Result<std::int64_t> GrantConsent(Ledger& ledger, const NamedKey& key, const NewConsent& c) {
   PROBITY_RETURN_IF_ERROR(ValidateScopeId(c.purpose).WithContext("--purpose"));
-  PROBITY_RETURN_IF_ERROR(ValidateScopeId(c.channel).WithContext("--channel"));
+  if (c.channel.empty()) return Status::InvalidArgument("--channel: say how consent was given");
   return AppendOne(ledger, key, [&](AppendBatch& batch) -> Result<EntryDraft> {
     PROBITY_RETURN_IF_ERROR(RequireDonorExists(batch.store(), c.subject));
+    PROBITY_RETURN_IF_ERROR(FindPurpose(batch.store(), c.purpose).status());
     EntryDraft draft{"consent", Json::object()};
     draft.fields["subject"] = c.subject;
     draft.fields["purpose"] = c.purpose;
     draft.fields["text_sha256"] = c.text_sha256;
-    draft.fields["channel"] = c.channel;
     draft.fields["date"] = FormatDate(c.date);
+    if (!c.text_version.empty()) draft.fields["text_version"] = c.text_version;
+    PROBITY_RETURN_IF_ERROR(AddConsentExtras(c.channel, c.evidence, &draft.fields));
     return draft;
   });
 }
 
-Result<std::int64_t> WithdrawConsent(Ledger& ledger, const NamedKey& key,
-                                     const std::string& subject, const std::string& purpose,
-                                     const Date& date) {
-  PROBITY_RETURN_IF_ERROR(ValidateScopeId(purpose).WithContext("--purpose"));
+Result<std::int64_t> WithdrawConsent(Ledger& ledger, const NamedKey& key, const NewWithdrawal& w) {
+  PROBITY_RETURN_IF_ERROR(ValidateScopeId(w.purpose).WithContext("--purpose"));
   return AppendOne(ledger, key, [&](AppendBatch& batch) -> Result<EntryDraft> {
-    PROBITY_RETURN_IF_ERROR(RequireDonorExists(batch.store(), subject));
-    PROBITY_ASSIGN_OR_RETURN(std::int64_t active, ActiveConsent(batch.store(), subject, purpose));
+    PROBITY_RETURN_IF_ERROR(RequireDonorExists(batch.store(), w.subject));
+    PROBITY_RETURN_IF_ERROR(FindPurpose(batch.store(), w.purpose).status());
+    PROBITY_ASSIGN_OR_RETURN(std::int64_t active,
+                             ActiveConsent(batch.store(), w.subject, w.purpose));
     if (active < 0) {
-      return Status::NotFound(subject + " has no consent in force for purpose \"" + purpose + "\"");
+      return Status::NotFound(w.subject + " has no consent in force for purpose \"" + w.purpose +
+                              "\"; `probity consent status " + w.subject + "` shows its consents");
+    }
+    PROBITY_ASSIGN_OR_RETURN(Json consent, ReadDecodedEntry(batch.store(), active));
+    if (FormatDate(w.date) < consent["date"].get<std::string>()) {
+      return Status::InvalidArgument("--date " + FormatDate(w.date) +
+                                     " is before the consent it withdraws (" +
+                                     consent["date"].get<std::string>() + ")");
     }
     EntryDraft draft{"consent_withdrawal", Json::object()};
-    draft.fields["subject"] = subject;
-    draft.fields["purpose"] = purpose;
+    draft.fields["subject"] = w.subject;
+    draft.fields["purpose"] = w.purpose;
     draft.fields["consent_seq"] = active;
-    draft.fields["date"] = FormatDate(date);
+    draft.fields["date"] = FormatDate(w.date);
+    PROBITY_RETURN_IF_ERROR(AddConsentExtras(w.channel, w.evidence, &draft.fields));
     return draft;
   });
 }

@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 
+#include "ledger/requests.h"
 #include "ledger/signers.h"
 
 namespace probity {
@@ -27,6 +28,8 @@ class Replay {
 
   [[nodiscard]] Status CheckCorrection(const Json& entry);
   [[nodiscard]] Status CheckRefund(const Json& entry);
+  // Purposes, consents' purposes and the GDPR request register (replay_gdpr.cc).
+  [[nodiscard]] Status CheckGdprRecord(const Json& entry);
 
   struct Gift {
     std::string subject;  // empty if anonymous
@@ -44,6 +47,8 @@ class Replay {
   std::map<std::string, std::string> packs_;   // adopted pack id -> sha256 hex
   std::set<std::string> scopes_;
   std::set<std::pair<std::int64_t, std::string>> obligations_;  // (donation seq, rule)
+  std::set<std::string> purposes_;
+  std::map<std::int64_t, RequestRecord> requests_;  // by the request_opened seq
   std::int64_t last_ts_ = 0;
 };
 

@@ -52,6 +52,9 @@ step check --donor "$paul" --amount 100.00 ...   "# the same decision, without w
 step refund --donation "$gift" --amount 200.00 --currency EUR ...
 "$probity" refund --donation "$gift" --amount 200.00 --currency EUR --date 2026-11-06 \
   --reason "donor asked"
+step purpose add newsletter --basis "Art. 6(1)(a), Art. 9(2)(a)" --retention 3y ...
+"$probity" purpose add newsletter --basis "Art. 6(1)(a), Art. 9(2)(a)" --retention 3y \
+  --description "The campaign newsletter, by e-mail"
 step consent grant --donor "$jeanne" --purpose newsletter ...
 "$probity" consent grant --donor "$jeanne" --purpose newsletter \
   --text "I agree to receive the campaign newsletter by e-mail." --channel web --date 2026-11-02

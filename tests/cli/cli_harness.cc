@@ -297,6 +297,8 @@ void BuildPrepared(Prepared* p) {
   p->refund_seq = Seq(p, Step(p, env, {"refund", "--donation", std::to_string(p->gift_large_seq),
                                        "--amount", "200.00", "--currency", "EUR", "--date",
                                        "2026-11-06", "--reason", "donor asked"}));
+  Step(p, env, {"purpose", "add", "newsletter", "--basis", "Art. 6(1)(a), Art. 9(2)(a)",
+                "--retention", "3y", "--description", "The campaign newsletter, by e-mail"});
   p->consent_seq = Seq(p, Step(p, env, {"consent", "grant", "--donor", p->jeanne, "--purpose",
                                         "newsletter", "--text",
                                         "I agree to receive the campaign newsletter by e-mail.",

@@ -76,8 +76,8 @@ std::string FileSha256Hex(const std::string& path);
 
 // The ledger built once per process by the CLI (see cli_harness.cc): a scope
 // kScope bound to the French party pack, donors Jeanne and Paul, a 150.00 EUR
-// cheque from Jeanne, 1200 EUR by transfer from Paul with 200.00 refunded, and
-// Jeanne's consent to the newsletter. Entry numbers are as the CLI printed them.
+// cheque from Jeanne, 1200 EUR by transfer from Paul with 200.00 refunded, the
+// purpose `newsletter` and Jeanne's consent to it. Entry numbers are as the CLI printed them.
 struct Prepared {
   std::string dir;
   std::string ledger, ledger_pass, key, key_pass;
@@ -145,8 +145,13 @@ class PreparedLedgerTest : public ::testing::Test {
   // `problem`, and checks that the ledger file was not changed at all.
   RunResult ExpectNothingWritten(const std::vector<std::string>& args, int exit_code,
                                  const std::string& problem) {
+    EXPECT_EQ(StateOf(ws_.ledger).entries, PreparedLedger().entries);
+    return ExpectUnchanged(args, exit_code, problem);
+  }
+  // The same, on a ledger the test has already written to.
+  RunResult ExpectUnchanged(const std::vector<std::string>& args, int exit_code,
+                            const std::string& problem) {
     const LedgerState before = StateOf(ws_.ledger);
-    EXPECT_EQ(before.entries, PreparedLedger().entries);
     RunResult r = Run(args);
     EXPECT_EQ(r.exit_code, exit_code) << r.Describe();
     EXPECT_TRUE(Has(r.err, problem)) << "stderr should mention \"" << problem << "\"\n"

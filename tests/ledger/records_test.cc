@@ -1,4 +1,5 @@
 // Donors, donations, refunds and consents through the library.
+#include "ledger/gdpr_records.h"
 #include "ledger/records.h"
 
 #include "ledger/verify.h"
@@ -82,12 +83,24 @@ TEST_F(RecordsTest, ConsentGrantAndWithdraw) {
   std::string s = AddPerson("Jeanne");
   auto date = ParseDate("2026-05-01").value();
   std::string hash(64, 'a');
-  const std::int64_t before = Count();
-  EXPECT_TRUE(WithdrawConsent(*ledger_, key_, s, "newsletter", date).status().IsNotFound());
+  const NewWithdrawal withdrawal{s, "newsletter", date, "", ""};
+  // No purpose registered yet: neither a consent nor a withdrawal can name it.
+  std::int64_t before = Count();
+  Status unknown = GrantConsent(*ledger_, key_, NewConsent{s, "newsletter", hash, "web", date})
+                       .status();
+  EXPECT_TRUE(unknown.IsNotFound()) << unknown.ToString();
+  EXPECT_NE(unknown.message().find("probity purpose add newsletter"), std::string::npos);
+  EXPECT_EQ(Count(), before);
+  ASSERT_TRUE(AddPurpose(*ledger_, key_,
+                         NewPurpose{"newsletter", "Art. 6(1)(a)", ParsePeriod("3y").value(),
+                                    "The newsletter"})
+                  .ok());
+  before = Count();
+  EXPECT_TRUE(WithdrawConsent(*ledger_, key_, withdrawal).status().IsNotFound());
   EXPECT_EQ(Count(), before);
   ASSERT_TRUE(GrantConsent(*ledger_, key_, NewConsent{s, "newsletter", hash, "web", date}).ok());
-  ASSERT_TRUE(WithdrawConsent(*ledger_, key_, s, "newsletter", date).ok());
-  EXPECT_TRUE(WithdrawConsent(*ledger_, key_, s, "newsletter", date).status().IsNotFound());
+  ASSERT_TRUE(WithdrawConsent(*ledger_, key_, withdrawal).ok());
+  EXPECT_TRUE(WithdrawConsent(*ledger_, key_, withdrawal).status().IsNotFound());
   EXPECT_FALSE(GrantConsent(*ledger_, key_, NewConsent{s, "News Letter", hash, "web", date}).ok());
   EXPECT_TRUE(VerifyLedger(*ledger_).value().failure.ok());
 }

@@ -341,7 +341,7 @@ TEST(ExampleBundle, Verifies) {
   const BundleVerifyOptions options{{ParseVerifierKey(trust).value()}, {}};
   const BundleReport r = VerifyAuditBundle(bundle, options).value();
   ASSERT_TRUE(r.failure.ok()) << r.failure.ToString();
-  EXPECT_EQ(r.summary.entries, 9);
+  EXPECT_EQ(r.summary.entries, 10);
   EXPECT_EQ(r.summary.decisions, 2);
   EXPECT_EQ(r.summary.totals.at({"fr-pres-2027", "EUR"}).gross_minor, 465000);
   std::string changed = bundle;
