@@ -46,6 +46,7 @@ void RegisterDonorCommands(CLI::App& app, GlobalOptions& g, Action& action);
 void RegisterDonationCommands(CLI::App& app, GlobalOptions& g, Action& action);
 void RegisterImportCommand(CLI::App& donation, GlobalOptions& g, Action& action);
 void RegisterConsentCommands(CLI::App& app, GlobalOptions& g, Action& action);
+void RegisterGdprEraseCommands(CLI::App& app, GlobalOptions& g, Action& action);
 void RegisterLogCommands(CLI::App& app, GlobalOptions& g, Action& action);
 void RegisterPolicyCommands(CLI::App& app, GlobalOptions& g, Action& action);
 void RegisterExportCommands(CLI::App& app, GlobalOptions& g, Action& action);

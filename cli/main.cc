@@ -72,6 +72,7 @@ int main(int argc, char** argv) {
   cli::RegisterDonorCommands(app, g, action);
   cli::RegisterDonationCommands(app, g, action);
   cli::RegisterConsentCommands(app, g, action);
+  cli::RegisterGdprEraseCommands(app, g, action);
   cli::RegisterLogCommands(app, g, action);
   cli::RegisterPolicyCommands(app, g, action);
   cli::RegisterExportCommands(app, g, action);

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "ledger/records.h"
+#include "ledger/subjects.h"
 
 namespace probity {
 namespace {
@@ -189,7 +190,7 @@ Result<std::int64_t> GrantConsent(Ledger& ledger, const NamedKey& key, const New
   PROBITY_RETURN_IF_ERROR(ValidateScopeId(c.purpose).WithContext("--purpose"));
   PROBITY_RETURN_IF_ERROR(ValidateScopeId(c.channel).WithContext("--channel"));
   return AppendOne(ledger, key, [&](AppendBatch& batch) -> Result<EntryDraft> {
-    PROBITY_RETURN_IF_ERROR(RequireDonorExists(batch.store(), c.subject));
+    PROBITY_RETURN_IF_ERROR(RequireDonorNotErased(batch.store(), c.subject));
     EntryDraft draft{"consent", Json::object()};
     draft.fields["subject"] = c.subject;
     draft.fields["purpose"] = c.purpose;
