@@ -39,7 +39,8 @@ Status RunErase(const GlobalOptions& g, const EraseOptions& o) {
   if (a.refused) {
     Warn("refusal recorded as entry " + std::to_string(a.seq) + " (request " +
          std::to_string(o.request) + " closed, outcome refused)");
-    return Status::PolicyViolation("erasure of " + o.subject + " refused: " +
+    return Status::PolicyViolation("the records of " + o.subject + " must still be kept, so "
+                                   "they are not erased: " +
                                    a.retention.Basis() + ". Ask again from " +
                                    FormatDate(a.retention.possible_from) + ".");
   }

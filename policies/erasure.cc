@@ -227,6 +227,14 @@ Result<PurgeReport> PurgeExpired(Ledger& ledger, const NamedKey* key, const Date
     Result<std::vector<std::int64_t>> seqs = ledger.Append(*key, [&](AppendBatch& batch) {
       for (PurgeItem& item : report.items) {
         if (!item.erase) continue;
+        // Judged again under the write lock: another process may have
+        // recorded a gift or a consent since.
+        PROBITY_ASSIGN_OR_RETURN(PurgeItem now,
+                                 Judge(batch.store(), item.subject, purposes, as_of));
+        if (!now.erase) {
+          item = std::move(now);
+          continue;
+        }
         PROBITY_ASSIGN_OR_RETURN(
             item.seq, EraseSubjectInBatch(batch, Erasure{item.subject, as_of, "retention-ended",
                                                          std::nullopt}));

@@ -52,6 +52,12 @@ class SubjectsTest : public LedgerTest {
     if (!seqs.ok()) return seqs.status();
     return seq;
   }
+  // An erasure entry written without deleting the key.
+  static EntryDraft ForgedErasure(const std::string& subject) {
+    return EntryDraft{"erasure", Json{{"subject", subject},
+                                      {"date", "2026-11-03"},
+                                      {"ground", "retention-ended"}}};
+  }
   Status Verify() {
     Result<VerifyReport> r = VerifyLedger(*ledger_);
     if (!r.ok()) return r.status();
@@ -199,10 +205,7 @@ TEST_F(SubjectsTest, ReplayAllowsRequestsAboutAnErasedSubject) {
 TEST_F(SubjectsTest, ReplayRefusesASecondErasure) {
   const std::string s = AddPerson("Jeanne Martin");
   ASSERT_TRUE(Erase(s).ok());
-  ASSERT_TRUE(AppendRaw(EntryDraft{"erasure", Json{{"subject", s},
-                                                   {"date", "2026-11-03"},
-                                                   {"ground", "retention-ended"}}})
-                  .ok());
+  ASSERT_TRUE(AppendRaw(ForgedErasure(s)).ok());
   Status st = Verify();
   EXPECT_NE(st.message().find("an entry of kind erasure names subject " + s), std::string::npos)
       << st.ToString();
@@ -210,10 +213,7 @@ TEST_F(SubjectsTest, ReplayRefusesASecondErasure) {
 
 TEST_F(SubjectsTest, VerifyRefusesAnErasureWhoseKeyIsStillThere) {
   const std::string s = AddPerson("Jeanne Martin");
-  ASSERT_TRUE(AppendRaw(EntryDraft{"erasure", Json{{"subject", s},
-                                                   {"date", "2026-11-03"},
-                                                   {"ground", "retention-ended"}}})
-                  .ok());
+  ASSERT_TRUE(AppendRaw(ForgedErasure(s)).ok());
   Status st = Verify();
   EXPECT_NE(st.message().find("still holds the key of " + s), std::string::npos)
       << st.ToString();
