@@ -51,6 +51,7 @@ void RegisterPurposeCommands(CLI::App& app, GlobalOptions& g, Action& action);
 // group (request, access, erase, ...) registers itself from its own file.
 CLI::App* GdprCommand(CLI::App& app);
 void RegisterGdprRequestCommands(CLI::App& app, GlobalOptions& g, Action& action);
+void RegisterGdprEraseCommands(CLI::App& app, GlobalOptions& g, Action& action);
 void RegisterLogCommands(CLI::App& app, GlobalOptions& g, Action& action);
 void RegisterPolicyCommands(CLI::App& app, GlobalOptions& g, Action& action);
 void RegisterExportCommands(CLI::App& app, GlobalOptions& g, Action& action);

@@ -1,6 +1,9 @@
-// probity donor add / show / list
+// probity donor add / correct / show / list
+#include <array>
+
 #include "cli/common.h"
 #include "ledger/records.h"
+#include "ledger/subjects.h"
 
 namespace probity::cli {
 namespace {
@@ -30,6 +33,33 @@ void PrintDonor(const DonorRecord& d) {
   }
 }
 
+// The identity flags of `donor add` and `donor correct`, with the identity
+// object's field each one sets (docs/format.md, section 10).
+struct PiiFlag {
+  const char* flag;
+  const char* field;
+  std::string DonorPii::*member;
+  const char* help;
+};
+constexpr PiiFlag kPiiFlags[] = {
+    {"--name", "name", &DonorPii::name, "full name (or company name)"},
+    {"--nationality", "nationality", &DonorPii::nationality, "ISO 3166-1 alpha-2, e.g. FR"},
+    {"--residence", "residence", &DonorPii::residence, "country of residence, e.g. FR"},
+    {"--address", "address", &DonorPii::address, "tax address"},
+    {"--email", "email", &DonorPii::email, "e-mail address"},
+    {"--employer", "employer", &DonorPii::employer, "employer (US filings)"},
+    {"--occupation", "occupation", &DonorPii::occupation, "occupation (US filings)"},
+    // The parts filings list separately (FEC Schedule A); `--name` and
+    // `--address` stay the person's full name and address.
+    {"--family-name", "family_name", &DonorPii::family_name, "family (last) name, for filings"},
+    {"--given-name", "given_name", &DonorPii::given_name, "given (first) name, for filings"},
+    {"--street", "street", &DonorPii::street, "street line of the address, for filings"},
+    {"--city", "city", &DonorPii::city, "town or city, for filings"},
+    {"--region", "region", &DonorPii::region, "US state (2 letters) or region, for filings"},
+    {"--postcode", "postcode", &DonorPii::postcode, "ZIP or postcode, for filings"},
+};
+constexpr std::size_t kPiiFlagCount = sizeof(kPiiFlags) / sizeof(kPiiFlags[0]);
+
 struct AddOptions {
   std::string type = "person";
   DonorPii pii;
@@ -41,23 +71,10 @@ void RegisterAdd(CLI::App& donor, GlobalOptions& g, Action& action) {
       "add", "register a donor; prints the new subject id\n"
              "  example: probity donor add --name 'Jeanne Martin' --type person "
              "--nationality FR --residence FR --address '1 rue de la Paix, 75002 Paris'");
-  add->add_option("--name", o->pii.name, "full name (or company name)")->required();
+  for (const PiiFlag& f : kPiiFlags) add->add_option(f.flag, o->pii.*f.member, f.help);
+  add->get_option("--name")->required();
   add->add_option("--type", o->type,
                   "person, legal-person, party, union, association, foreign-state, other");
-  add->add_option("--nationality", o->pii.nationality, "ISO 3166-1 alpha-2, e.g. FR");
-  add->add_option("--residence", o->pii.residence, "country of residence, e.g. FR");
-  add->add_option("--address", o->pii.address, "tax address");
-  add->add_option("--email", o->pii.email, "e-mail address");
-  add->add_option("--employer", o->pii.employer, "employer (US filings)");
-  add->add_option("--occupation", o->pii.occupation, "occupation (US filings)");
-  // The parts filings list separately (FEC Schedule A); `--name` and
-  // `--address` stay the person's full name and address.
-  add->add_option("--family-name", o->pii.family_name, "family (last) name, for filings");
-  add->add_option("--given-name", o->pii.given_name, "given (first) name, for filings");
-  add->add_option("--street", o->pii.street, "street line of the address, for filings");
-  add->add_option("--city", o->pii.city, "town or city, for filings");
-  add->add_option("--region", o->pii.region, "US state (2 letters) or region, for filings");
-  add->add_option("--postcode", o->pii.postcode, "ZIP or postcode, for filings");
   add->callback([&g, &action, o] {
     action = [&g, o]() -> Status {
       PROBITY_RETURN_IF_ERROR(ValidateDonorType(o->type));
@@ -74,6 +91,75 @@ void RegisterAdd(CLI::App& donor, GlobalOptions& g, Action& action) {
   });
 }
 
+struct CorrectOptions {
+  std::string subject;
+  std::array<std::string, kPiiFlagCount> values;  // by index in kPiiFlags
+  std::int64_t request = -1;
+};
+
+// Rectification (Art. 16): the flags given replace those fields; an empty
+// value removes one.
+void RegisterCorrect(CLI::App& donor, GlobalOptions& g, Action& action) {
+  auto o = std::make_shared<CorrectOptions>();
+  CLI::App* correct = donor.add_subcommand(
+      "correct", "rectify a donor's personal data (GDPR Art. 16); the earlier data stays in the "
+                 "history; prints the entry number\n"
+                 "  example: probity donor correct S-0123456789 --address '2 rue Neuve, 75001 "
+                 "Paris' --request 42");
+  correct->add_option("ID", o->subject, "subject id")->required();
+  for (std::size_t i = 0; i < kPiiFlagCount; ++i) {
+    correct->add_option(kPiiFlags[i].flag, o->values[i], kPiiFlags[i].help);
+  }
+  correct->add_option("--request", o->request, "id of the subject's rectification request");
+  correct->callback([&g, &action, o, correct] {
+    Rectification r{o->subject, {}, std::nullopt};
+    for (std::size_t i = 0; i < kPiiFlagCount; ++i) {
+      if (correct->count(kPiiFlags[i].flag) > 0) r.changes[kPiiFlags[i].field] = o->values[i];
+    }
+    if (o->request >= 0) r.request_seq = o->request;
+    action = [&g, r]() -> Status {
+      PROBITY_RETURN_IF_ERROR(ValidateSubjectId(r.subject));
+      PROBITY_ASSIGN_OR_RETURN(auto ledger, OpenLedger(g));
+      PROBITY_ASSIGN_OR_RETURN(NamedKey key, LoadSigningKey(g));
+      PROBITY_ASSIGN_OR_RETURN(std::int64_t seq, RectifyDonor(*ledger, key, r));
+      PrintOut(std::to_string(seq));
+      return Status::OK();
+    };
+  });
+}
+
+Json VersionJson(const PiiVersion& v) {
+  Json j = {{"seq", v.seq}, {"kind", v.kind}, {"ts", v.ts}};
+  if (v.request_seq.has_value()) j["request_seq"] = *v.request_seq;
+  if (v.pii.has_value()) j["pii"] = PiiToJson(*v.pii);
+  else j["erased"] = true;
+  return j;
+}
+
+Status ShowHistory(const GlobalOptions& g, Ledger& ledger, const std::string& subject) {
+  PROBITY_ASSIGN_OR_RETURN(std::vector<PiiVersion> history,
+                           LoadPiiHistory(ledger.store(), subject));
+  Json all = Json::array();
+  for (const PiiVersion& v : history) {
+    if (g.json) { all.push_back(VersionJson(v)); continue; }
+    std::string line = "entry " + std::to_string(v.seq) + "  " + v.ts + "  " + v.kind;
+    if (v.request_seq.has_value()) line += " (request " + std::to_string(*v.request_seq) + ")";
+    PrintOut(line);
+    if (!v.pii.has_value()) {
+      PrintOut("  erased (the subject's key was destroyed)");
+      continue;
+    }
+    const Json pii = PiiToJson(*v.pii);  // named: see PrintDonor
+    for (const auto& item : pii.items()) {
+      std::string label = item.key();
+      label.resize(13, ' ');
+      PrintOut("  " + label + item.value().get<std::string>());
+    }
+  }
+  if (g.json) PrintJson(all);
+  return Status::OK();
+}
+
 }  // namespace
 
 void RegisterDonorCommands(CLI::App& app, GlobalOptions& g, Action& action) {
@@ -81,14 +167,20 @@ void RegisterDonorCommands(CLI::App& app, GlobalOptions& g, Action& action) {
   donor->require_subcommand(1);
   RegisterAdd(*donor, g, action);
 
+  RegisterCorrect(*donor, g, action);
+
   auto id = std::make_shared<std::string>();
+  auto history = std::make_shared<bool>(false);
   CLI::App* show = donor->add_subcommand(
-      "show", "one donor, decrypted\n  example: probity donor show S-0123456789 --json");
+      "show", "one donor, decrypted (the data in force; --history: every version)\n"
+              "  example: probity donor show S-0123456789 --json");
   show->add_option("ID", *id, "subject id")->required();
-  show->callback([&g, &action, id] {
-    action = [&g, id]() -> Status {
+  show->add_flag("--history", *history, "every version of the personal data, oldest first");
+  show->callback([&g, &action, id, history] {
+    action = [&g, id, history]() -> Status {
       PROBITY_RETURN_IF_ERROR(ValidateSubjectId(*id));
       PROBITY_ASSIGN_OR_RETURN(auto ledger, OpenLedger(g));
+      if (*history) return ShowHistory(g, *ledger, *id);
       PROBITY_ASSIGN_OR_RETURN(DonorRecord d, GetDonor(*ledger, *id));
       if (g.json) PrintJson(DonorJson(d)); else PrintDonor(d);
       return Status::OK();

@@ -75,6 +75,7 @@ int main(int argc, char** argv) {
   cli::RegisterConsentCommands(app, g, action);
   cli::RegisterPurposeCommands(app, g, action);
   cli::RegisterGdprRequestCommands(app, g, action);
+  cli::RegisterGdprEraseCommands(app, g, action);
   cli::RegisterLogCommands(app, g, action);
   cli::RegisterPolicyCommands(app, g, action);
   cli::RegisterExportCommands(app, g, action);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "ledger/subjects.h"
 #include "ledger/wipe.h"
 
 namespace probity {
@@ -63,14 +64,9 @@ Result<DonorRecord> DonorFromEntry(Store& store, const Json& entry) {
   d.donor_type = entry["donor_type"].get<std::string>();
   d.seq = entry["seq"].get<std::int64_t>();
   d.ts = entry["ts"].get<std::string>();
-  Result<SecretBytes> key = store.GetSubjectKey(d.subject);
-  if (!key.ok()) {
-    if (key.status().IsNotFound()) return d;  // erased: identity is gone for good
-    return key.status();
-  }
-  PROBITY_ASSIGN_OR_RETURN(DonorPii pii, OpenPii(key.value(), d.subject,
-                                                 entry["pii"].get<std::string>()));
-  d.pii = std::move(pii);
+  // The latest donor_corrected's box, else this one (rectification, Art. 16);
+  // nullopt once erased: the identity is gone for good.
+  PROBITY_ASSIGN_OR_RETURN(d.pii, LoadCurrentPii(store, d.subject));
   return d;
 }
 

@@ -4,6 +4,7 @@
 
 #include "ledger/records.h"
 #include "ledger/gdpr_records.h"
+#include "ledger/subjects.h"
 
 namespace probity {
 namespace {
@@ -204,7 +205,7 @@ Result<std::int64_t> GrantConsent(Ledger& ledger, const NamedKey& key, const New
   PROBITY_RETURN_IF_ERROR(ValidateScopeId(c.purpose).WithContext("--purpose"));
   if (c.channel.empty()) return Status::InvalidArgument("--channel: say how consent was given");
   return AppendOne(ledger, key, [&](AppendBatch& batch) -> Result<EntryDraft> {
-    PROBITY_RETURN_IF_ERROR(RequireDonorExists(batch.store(), c.subject));
+    PROBITY_RETURN_IF_ERROR(RequireDonorNotErased(batch.store(), c.subject));
     PROBITY_RETURN_IF_ERROR(FindPurpose(batch.store(), c.purpose).status());
     EntryDraft draft{"consent", Json::object()};
     draft.fields["subject"] = c.subject;

@@ -38,6 +38,7 @@ Status Replay::CheckRecord(const Json& e) {
     return Status::VerificationFailed("names subject " + Str(e, "subject") +
                                       ", who was never registered");
   }
+  PROBITY_RETURN_IF_ERROR(CheckSubjectRecord(e));
   PROBITY_RETURN_IF_ERROR(CheckGdprRecord(e));
   if (kind == "donation") {
     gifts_[seq] = Gift{e.value("subject", ""),

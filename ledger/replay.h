@@ -30,6 +30,9 @@ class Replay {
   [[nodiscard]] Status CheckRefund(const Json& entry);
   // Purposes, consents' purposes and the GDPR request register (replay_gdpr.cc).
   [[nodiscard]] Status CheckGdprRecord(const Json& entry);
+  // donor_corrected, erasure, and what may name an erased subject
+  // (replay_subject.cc).
+  [[nodiscard]] Status CheckSubjectRecord(const Json& entry);
 
   struct Gift {
     std::string subject;  // empty if anonymous
@@ -42,6 +45,7 @@ class Replay {
   };
   SignerSet signers_;
   std::set<std::string> donors_;
+  std::map<std::string, std::int64_t> erased_;  // subject -> seq of its erasure
   std::map<std::int64_t, Gift> gifts_;  // by seq
   std::map<std::pair<std::string, std::string>, std::int64_t> consents_;  // in force
   std::map<std::string, std::string> packs_;   // adopted pack id -> sha256 hex

@@ -108,10 +108,41 @@ Status Store::ApplyKey(const SecretBytes& key, const Salt& salt) {
                                    " (or the file is not a Probity ledger, or its first page is "
                                    "damaged); check --passphrase-file / PROBITY_PASSPHRASE_FILE");
   }
-  return db_->Exec(
+  PROBITY_RETURN_IF_ERROR(db_->Exec(
       "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;"
       "PRAGMA cache_size = -65536; PRAGMA busy_timeout = " +
-      std::to_string(kBusyTimeoutMs) + ";");
+      std::to_string(kBusyTimeoutMs) + ";"));
+  // An unknown pragma is silently ignored, and a build may fix secure_delete
+  // off: read it back, since erasure relies on it (SECURITY.md).
+  PROBITY_ASSIGN_OR_RETURN(std::int64_t secure_delete,
+                           QueryInt64(*db_, "PRAGMA secure_delete"));
+  if (secure_delete != 1) {
+    return Status::IoError("this SQLite build refuses PRAGMA secure_delete = ON; erased keys "
+                           "could survive in free pages, so the ledger is not opened");
+  }
+  return Status::OK();
+}
+
+Status Store::TruncateWal() {
+  // Returns one row: busy (1 if it could not finish), WAL frames, frames
+  // checkpointed. TRUNCATE waits (busy_timeout) for writers and readers.
+  PROBITY_ASSIGN_OR_RETURN(Stmt stmt, db_->Prepare("PRAGMA wal_checkpoint(TRUNCATE)"));
+  PROBITY_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return Status::IoError("PRAGMA wal_checkpoint returned no row");
+  const std::int64_t busy = stmt.ColumnInt64(0);
+  const std::int64_t frames = stmt.ColumnInt64(1);
+  const std::int64_t done = stmt.ColumnInt64(2);
+  // Trust but check: after a truncating checkpoint the -wal file is empty.
+  struct stat st {};
+  const bool wal_empty = stat((path_ + "-wal").c_str(), &st) != 0 || st.st_size == 0;
+  if (busy != 0 || frames != done || !wal_empty) {
+    return Status::IoError(
+        "the write-ahead log of " + path_ + " could not be truncated (another process has the "
+        "ledger open: " + std::to_string(done) + " of " + std::to_string(frames) +
+        " pages copied); old pages, and with them an erased key, stay in " + path_ +
+        "-wal until it is: close the other process and run `probity gdpr purge-expired`");
+  }
+  return Status::OK();
 }
 
 Result<std::unique_ptr<Store>> Store::Create(const std::string& path, const SecretBytes& passphrase,

@@ -111,6 +111,16 @@ class Store : public NodeReader {
   [[nodiscard]] Status PutSubjectKey(const std::string& subject, const SecretBytes& key);
   // NotFound if the subject has no key (never had one, or was erased).
   Result<SecretBytes> GetSubjectKey(const std::string& subject);
+  // Erasure by crypto-shredding: deletes the subject's key, inside the
+  // caller's write transaction. NotFound if there is none. secure_delete is on
+  // for every connection (ApplyKey checks it), so SQLite overwrites the cell
+  // with zeros; the old page image stays in the WAL until TruncateWal.
+  [[nodiscard]] Status DeleteSubjectKey(const std::string& subject);
+  // PRAGMA wal_checkpoint(TRUNCATE), outside any transaction: copies the WAL
+  // into the file and truncates the WAL to zero bytes, so deleted keys leave
+  // it. IoError, saying so, if another connection's reader or writer kept the
+  // checkpoint from completing (the WAL then still holds old pages).
+  [[nodiscard]] Status TruncateWal();
 
   const std::string& path() const { return path_; }
   Db& db() { return *db_; }

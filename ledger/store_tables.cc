@@ -4,6 +4,8 @@
 // and preparing a statement costs more than running most of them. The
 // CachedStmt lease resets each statement when the function returns, so none
 // keeps a read transaction (and its WAL snapshot) open between calls.
+#include <sqlite3.h>
+
 #include <cstring>
 
 #include "ledger/store.h"
@@ -251,6 +253,16 @@ Result<SecretBytes> Store::GetSubjectKey(const std::string& subject) {
     return Status::Corruption("the vault key of subject " + subject + " has the wrong size");
   }
   return key;
+}
+
+Status Store::DeleteSubjectKey(const std::string& subject) {
+  PROBITY_ASSIGN_OR_RETURN(CachedStmt stmt,
+                           db_->PrepareCached("DELETE FROM subject_keys WHERE subject = ?"));
+  PROBITY_RETURN_IF_ERROR(stmt->Bind(1, subject).Run());
+  if (sqlite3_changes(db_->raw()) != 1) {
+    return Status::NotFound("no key for subject " + subject + " (erased, or never stored)");
+  }
+  return Status::OK();
 }
 
 }  // namespace probity

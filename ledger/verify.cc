@@ -101,7 +101,10 @@ Status Verifier::CheckEntry(const StoredEntry& e, const EntryIndex& index) {
     return Fail(&failure_, seq, "index columns (kind, subject, scope, method, amount, external id) disagree "
                                 "with the entry");
   }
-  if (entry["kind"] == "donor_added") PROBITY_RETURN_IF_ERROR(CheckPersonalData(entry));
+  if (entry["kind"] == "donor_added" || entry["kind"] == "donor_corrected" ||
+      entry["kind"] == "erasure") {
+    PROBITY_RETURN_IF_ERROR(CheckPersonalData(entry));
+  }
   Result<PublicKey> key = replay_.Apply(entry);
   if (!key.ok()) return Fail(&failure_, seq, key.status().message());
   pending_.push_back(PendingSig{seq, key.value(), e.body, e.sig});
@@ -248,11 +251,19 @@ Status Verifier::CheckStoreShape() {
   return Status::OK();
 }
 
-// A sealed identity must open under the subject's vault key, if that key
-// still exists (after erasure it is gone, and the box is unreadable by design).
+// A sealed identity (donor_added, donor_corrected) must open under the
+// subject's vault key, if that key still exists (after erasure it is gone,
+// and the box is unreadable by design); an erasure's key must be gone.
 Status Verifier::CheckPersonalData(const Json& entry) {
   const std::string subject = entry["subject"].get<std::string>();
   Result<SecretBytes> key = ledger_.store().GetSubjectKey(subject);
+  if (entry["kind"] == "erasure") {  // the key must really be gone (crypto-shredding)
+    if (key.ok()) {
+      return Fail(&failure_, expected_seq_,
+                  "the vault still holds the key of " + subject + ", whom this entry erases");
+    }
+    return key.status().IsNotFound() ? Status::OK() : key.status();
+  }
   if (!key.ok()) return key.status().IsNotFound() ? Status::OK() : key.status();
   Result<DonorPii> pii = OpenPii(key.value(), subject, entry["pii"].get<std::string>());
   if (!pii.ok()) {

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "ledger/records.h"
+#include "ledger/subjects.h"
 #include "ledger/vault.h"
 #include "policies/scopes.h"
 
@@ -19,17 +20,16 @@ Result<DonorFacts> LoadDonorFacts(Store& store, const std::string& subject) {
   DonorFacts d;
   d.subject = subject;
   d.donor_type = e["donor_type"].get<std::string>();
-  Result<SecretBytes> key = store.GetSubjectKey(subject);
-  if (!key.ok()) {
-    if (!key.status().IsNotFound()) return key.status();
+  // The personal data in force: a rectification's (donor_corrected) over
+  // the registration's.
+  PROBITY_ASSIGN_OR_RETURN(std::optional<DonorPii> pii, LoadCurrentPii(store, subject));
+  if (!pii.has_value()) {
     d.identity_erased = true;
     return d;
   }
-  PROBITY_ASSIGN_OR_RETURN(DonorPii pii,
-                           OpenPii(key.value(), subject, e["pii"].get<std::string>()));
-  d.nationality = pii.nationality;
-  d.residence = pii.residence;
-  d.has_employer_and_occupation = !pii.employer.empty() && !pii.occupation.empty();
+  d.nationality = pii->nationality;
+  d.residence = pii->residence;
+  d.has_employer_and_occupation = !pii->employer.empty() && !pii->occupation.empty();
   return d;
 }
 

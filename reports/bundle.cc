@@ -56,7 +56,8 @@ Result<std::string> BuildAuditBundle(Ledger& ledger) {
     if (kind == "policy_adopted") {
       packs += "pack " + Str(j, "pack_id") + " " + Str(j, "pack_sha256") + "\n";
     }
-    if (kind == "donor_added") donors[Str(j, "subject")] = j;
+    // The disclosure holds the data in force: the latest box (rectification).
+    if (kind == "donor_added" || kind == "donor_corrected") donors[Str(j, "subject")] = j;
     entries += "entry " + std::to_string(e.seq) + " " + Base64Encode(e.sig) + " " + e.body + "\n";
     return Status::OK();
   });
@@ -144,6 +145,7 @@ class BundleVerifier {
   Status Apply(const EntryLine& line, Checked& c);
   Status CheckDisclosure(const Json& donor);
   Status CheckHeader();
+  Status CheckDisclosedData();
   Status CheckEarlier();
   void Count(const Json& e);
   Status Fail(std::int64_t seq, const std::string& why) {
@@ -156,6 +158,9 @@ class BundleVerifier {
   std::map<std::string, PublicKey> header_keys_;  // by key id hex
   std::map<std::string, const Disclosure*> disclosures_;
   std::set<std::string> donors_seen_;
+  // subject -> (seq, canonical text) of the box in force
+  std::map<std::string, std::pair<std::int64_t, std::string>> latest_pii_;
+  std::map<std::string, std::int64_t> erased_at_;     // subject -> seq of its erasure
   Checkpoint checkpoint_;
   Replay replay_;
   PolicyReplay policy_;
@@ -213,15 +218,19 @@ void BundleVerifier::CheckChunk(std::size_t from, std::size_t to, std::vector<Ch
   for (std::thread& w : workers) w.join();
 }
 
+// For donor_added and donor_corrected: the disclosed key must open the box;
+// the data it holds is in force from this entry on (the policy re-check uses
+// it), and the latest must be what the disclosure states (CheckHeader).
 Status BundleVerifier::CheckDisclosure(const Json& donor) {
   const std::string subject = Str(donor, "subject");
+  const bool added = Str(donor, "kind") == "donor_added";
   donors_seen_.insert(subject);
   auto it = disclosures_.find(subject);
   if (it == disclosures_.end())
     return Fail(Int(donor, "seq"), "donor " + subject + " has no disclosure");
   const Disclosure& d = *it->second;
   if (d.erased) {
-    ++report_.summary.erased;
+    if (added) ++report_.summary.erased;
     return Status::OK();
   }
   SecretBytes key(kSymmetricKeyBytes);
@@ -232,12 +241,29 @@ Status BundleVerifier::CheckDisclosure(const Json& donor) {
                 "the disclosed key of " + subject + " does not open the sealed personal data");
   }
   Result<std::string> text = Canonicalize(PiiToJson(pii.value()));
-  if (!text.ok() || text.value() != d.pii) {
-    return Fail(Int(donor, "seq"), "the disclosed personal data of " + subject +
-                                       " is not what the signed entry holds");
-  }
+  if (!text.ok()) return Fail(Int(donor, "seq"), text.status().message());
+  latest_pii_[subject] = {Int(donor, "seq"), text.value()};
   policy_.Disclose(subject, pii.value());
-  ++report_.summary.disclosed;
+  if (added) ++report_.summary.disclosed;
+  return Status::OK();
+}
+
+// Each disclosure states the data of the subject's latest box, and none
+// discloses the key of a subject the entries erase.
+Status BundleVerifier::CheckDisclosedData() {
+  for (const Disclosure& d : b_.disclosures) {
+    auto erased = erased_at_.find(d.subject);
+    if (erased != erased_at_.end() && !d.erased) {
+      return Fail(erased->second, "the bundle discloses the key of " + d.subject +
+                                      ", whom this entry erases");
+    }
+    if (d.erased) continue;
+    auto latest = latest_pii_.find(d.subject);
+    if (latest != latest_pii_.end() && latest->second.second != d.pii) {
+      return Fail(latest->second.first, "the disclosed personal data of " + d.subject +
+                                            " is not what the signed entry holds");
+    }
+  }
   return Status::OK();
 }
 
@@ -290,7 +316,10 @@ Status BundleVerifier::Apply(const EntryLine& line, Checked& c) {
     return Fail(seq, "its signer's key is not the one the bundle header lists");
   }
   if (!c.signature_ok) return Fail(seq, "signature does not verify");
-  if (Str(e, "kind") == "donor_added") PROBITY_RETURN_IF_ERROR(CheckDisclosure(e));
+  if (Str(e, "kind") == "donor_added" || Str(e, "kind") == "donor_corrected") {
+    PROBITY_RETURN_IF_ERROR(CheckDisclosure(e));
+  }
+  if (Str(e, "kind") == "erasure") erased_at_.emplace(Str(e, "subject"), seq);
   Status policy = policy_.Apply(e);
   if (!policy.ok()) {
     report_.first_bad_seq = seq;
@@ -391,6 +420,7 @@ BundleReport BundleVerifier::Run() {
   }
   if (next.valid()) next.wait();
   if (report_.failure.ok()) report_.failure = CheckHeader();
+  if (report_.failure.ok()) report_.failure = CheckDisclosedData();
   if (report_.failure.ok()) report_.failure = CheckEarlier();
   s.signers = static_cast<std::int64_t>(replay_.signers().all().size());
   s.decisions = policy_.decided();
