@@ -2,6 +2,7 @@
 // English or French, rendered from data.json's content so that the letter and
 // the machine-readable copy cannot disagree. Self-contained: inline style, no
 // script, no external resource. Every piece of ledger text is escaped.
+#include <map>
 #include <set>
 
 #include "ledger/money.h"
@@ -18,7 +19,7 @@ struct Words {
   const char* intro;       // followed by the origin
   const char* answers;     // "This answers request"
   const char* received;
-  const char* no_request;
+  const char* no_requests;
   const char* erased;
   const char* h_data;
   const char* categories;
@@ -71,7 +72,7 @@ const Words kEn = {
     "machine-readable form you may take elsewhere (Art. 20). Ledger:",
     "This answers your request",
     "received",
-    "",
+    "No data-protection request is recorded.",
     "Your identity has been erased (Art. 17): the key that encrypted your name and details was "
     "destroyed, so no one can read them any more. What remains are the signed facts the law "
     "requires to be kept (amounts, dates, how you gave), under an opaque number.",
@@ -148,7 +149,7 @@ const Words kFr = {
     "(art. 20). Registre :",
     "Ce courrier répond à votre demande",
     "reçue le",
-    "",
+    "Aucune demande relative à vos données n'est enregistrée.",
     "Votre identité a été effacée (art. 17) : la clé qui chiffrait votre nom et vos coordonnées "
     "a été détruite, personne ne peut plus les lire. Restent les faits signés que la loi impose "
     "de conserver (montants, dates, mode de paiement), sous un numéro opaque.",
@@ -201,7 +202,7 @@ const Words kFr = {
     "Vous pouvez adresser une réclamation à l'autorité de contrôle de votre lieu de résidence "
     "(art. 77).",
     "8. Décisions automatisées",
-    "Aucune décision ne vous concerne au moyen d'un profilage. Lorsqu'un don est enregistré, le "
+    "Aucune décision vous concernant n'est fondée sur un profilage. Lorsqu'un don est enregistré, le "
     "logiciel le confronte automatiquement aux règles de la loi (plafonds, qui peut donner, "
     "limites en espèces) et refuse d'enregistrer un don qui en enfreint une, en citant le texte. "
     "Nous y voyons l'application d'une limite fixée par la loi elle-même, non une évaluation de "
@@ -251,6 +252,33 @@ std::string Head(const char* const (&cols)[N]) {
 std::string H2(const char* text) { return std::string("<h2>") + text + "</h2>\n"; }
 std::string P(const std::string& html) { return "<p>" + html + "</p>\n"; }
 
+// The name of a personal-data field (vault.h DonorPii) in the letter's
+// language; the JSON key itself when there is no label for it.
+std::string FieldLabel(const std::string& key, AccessLang lang) {
+  static const std::map<std::string, std::pair<const char*, const char*>> kLabels = {
+      {"name", {"Name", "Nom"}},
+      {"nationality", {"Nationality", "Nationalité"}},
+      {"residence", {"Country of residence", "Pays de résidence"}},
+      {"address", {"Address", "Adresse"}},
+      {"email", {"E-mail", "Courriel"}},
+      {"employer", {"Employer", "Employeur"}},
+      {"occupation", {"Occupation", "Profession"}},
+      {"family_name", {"Family name", "Nom de famille"}},
+      {"given_name", {"Given name", "Prénom"}},
+      {"middle_name", {"Middle name", "Deuxième prénom"}},
+      {"name_prefix", {"Title", "Civilité"}},
+      {"name_suffix", {"Suffix", "Suffixe"}},
+      {"street", {"Street", "Voie"}},
+      {"street2", {"Street (continued)", "Complément d'adresse"}},
+      {"city", {"City", "Commune"}},
+      {"region", {"Region or state", "Région ou État"}},
+      {"postcode", {"Postcode", "Code postal"}},
+  };
+  auto it = kLabels.find(key);
+  if (it == kLabels.end()) return HtmlEscape(key);
+  return lang == AccessLang::kFr ? it->second.second : it->second.first;
+}
+
 std::string DataSection(const Json& data, const Words& w) {
   std::string out = H2(w.h_data) + P(w.categories);
   const Json& pd = data.at("personal_data");
@@ -258,7 +286,8 @@ std::string DataSection(const Json& data, const Words& w) {
     out += "<p class=\"erased\">" + std::string(w.erased) + "</p>\n";
   } else {
     out += "<table><tr><th>" + std::string(w.field) + "</th><th>" + w.value + "</th></tr>\n";
-    for (const auto& [k, v] : pd.at("fields").items()) out += Row({HtmlEscape(k), E(v)});
+    const AccessLang lang = std::string(w.lang) == "fr" ? AccessLang::kFr : AccessLang::kEn;
+    for (const auto& [k, v] : pd.at("fields").items()) out += Row({FieldLabel(k, lang), E(v)});
     out += "</table>\n";
   }
   std::string fixes;
@@ -369,7 +398,7 @@ std::string ConsentsSection(const Json& data, const Words& w) {
 }
 
 std::string RequestsSection(const Json& data, const Words& w) {
-  if (data.at("requests").empty()) return "";
+  if (data.at("requests").empty()) return H2(w.h_requests) + P(w.no_requests);
   std::string out = H2(w.h_requests) + Head(w.cols_requests);
   for (const Json& r : data.at("requests")) {
     std::string due = E(r.at("due"));

@@ -141,8 +141,13 @@ class PreparedLedgerTest : public ::testing::Test {
   // `problem`, and checks that the ledger file was not changed at all.
   RunResult ExpectNothingWritten(const std::vector<std::string>& args, int exit_code,
                                  const std::string& problem) {
+    EXPECT_EQ(StateOf(ws_.ledger).entries, PreparedLedger().entries);
+    return ExpectUnchanged(args, exit_code, problem);
+  }
+  // The same on a copy a test has added entries to.
+  RunResult ExpectUnchanged(const std::vector<std::string>& args, int exit_code,
+                            const std::string& problem) {
     const LedgerState before = StateOf(ws_.ledger);
-    EXPECT_EQ(before.entries, PreparedLedger().entries);
     RunResult r = Run(args);
     EXPECT_EQ(r.exit_code, exit_code) << r.Describe();
     EXPECT_TRUE(Has(r.err, problem)) << "stderr should mention \"" << problem << "\"\n"

@@ -221,7 +221,7 @@ TEST_F(GdprAccessTest, PacksNameAuthorityAndRetentionEnd) {
               FormatDate(AddDays(D(until.get<std::string>().c_str()), pack.retention_days)));
   }
   EXPECT_EQ(d["packs"][0]["jurisdiction"], "FR");
-  EXPECT_EQ(d["packs"][0]["retention_ends"], "2038-01-01");
+  EXPECT_EQ(d["packs"][0]["retention_ends"], "2037-12-31");
   EXPECT_EQ(d["packs"][1]["jurisdiction"], "US");
   EXPECT_EQ(d["packs"][1]["retention_ends"], "2029-12-31");
 }
@@ -286,9 +286,9 @@ TEST_F(GdprAccessTest, LettersInEnglishAndFrench) {
     EXPECT_NE(h->find("Federal Election Commission"), std::string::npos);
     EXPECT_NE(h->find("CNIL"), std::string::npos) << "a French pack: complaint to the CNIL";
     EXPECT_EQ(h->find("ico.org.uk"), std::string::npos) << "no UK pack";
-    EXPECT_NE(h->find("2038-01-01"), std::string::npos) << "retention end";
+    EXPECT_NE(h->find("2037-12-31"), std::string::npos) << "retention end";
     EXPECT_NE(h->find("probity verify-proof proofs/SEQ.tlog-proof"), std::string::npos);
-    EXPECT_NE(h->find("Art. 22(3)"), std::string::npos);
+    EXPECT_NE(h->find("22(3)"), std::string::npos);
   }
 }
 
