@@ -18,8 +18,11 @@
 #include <string>
 #include <vector>
 
+#include "ledger/date.h"
 #include "ledger/encoding.h"
 #include "ledger/ledger.h"
+#include "ledger/merkle.h"
+#include "ledger/note.h"
 #include "ledger/vault.h"
 
 namespace probity::bench {
@@ -285,6 +288,56 @@ inline std::string CpuModel() {
   return model;
 }
 
+
+// Large ledgers built straight in their store (proof_bench, gdpr_access_bench):
+// signing and storing a million real entries would measure the append path,
+// which append_bench already does.
+
+// Stores `draft` as a real signed entry at `seq` (untimed) and returns its
+// leaf hash. Its `prev` is not the previous leaf, so `probity verify` would
+// refuse such a ledger; proofs and indexed reads do not depend on the chain.
+inline Hash StoreSignedEntry(Store& store, const NamedKey& key, std::int64_t seq,
+                             const EntryDraft& draft) {
+  const KeyId id = NoteKeyId(key.name, key.key.public_key);
+  StoredEntry stored;
+  stored.seq = seq;
+  stored.body = Check(EncodeEntry(draft, seq, NowUnixSeconds(), Sha256(AsBytes("prev")), id),
+                      "encode");
+  stored.sig = SignDetached(key.key, AsBytes(stored.body));
+  stored.leaf_hash = LeafHash(AsBytes(stored.body));
+  const Status st = store.InsertEntry(stored, IndexOf(Check(DecodeEntry(stored.body), "decode")));
+  if (!st.ok()) Die("insert", st);
+  return stored.leaf_hash;
+}
+
+// A leaf with no entry row: its hash stands for an entry nobody reads.
+inline Hash FillerLeaf(std::uint64_t index) {
+  std::uint8_t index_bytes[8];
+  for (int b = 0; b < 8; ++b) index_bytes[b] = static_cast<std::uint8_t>(index >> (8 * b));
+  return Sha256(ByteSpan(index_bytes));
+}
+
+// Stores every perfect node of `tree` (of `n` leaves) that the ledger has not
+// stored yet, i.e. not complete within its first `stored_n` leaves, then
+// signs a checkpoint of size n over the root.
+inline void StoreTreeAndCheckpoint(Store& store, const NamedKey& key, const std::string& origin,
+                                   const MemoryTree& tree, std::uint64_t n,
+                                   std::uint64_t stored_n) {
+  std::vector<TreeNode> nodes;
+  for (int level = 0; level < kTreeLevelsMax && (std::uint64_t{1} << level) <= n; ++level) {
+    for (std::uint64_t i = stored_n >> level; ((i + 1) << level) <= n; ++i) {
+      if (((i + 1) << level) <= stored_n) continue;
+      nodes.push_back({level, i, Check(tree.PerfectNode(level, i), "node")});
+    }
+  }
+  Status st = store.InsertTreeNodes(nodes);
+  if (!st.ok()) Die("insert nodes", st);
+  const Checkpoint cp{origin, n, Check(TreeRoot(store, n), "root")};
+  PROBITY_ASSERT(cp.root_hash == Check(tree.Root(), "memory root"));
+  st = store.InsertCheckpoint(static_cast<std::int64_t>(n),
+                              SignNote(FormatCheckpointBody(cp), key.name, key.key));
+  if (!st.ok()) Die("checkpoint", st);
+}
 
 }  // namespace probity::bench
 

@@ -34,6 +34,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "ledger/date.h"
 #include "ledger/encoding.h"
 #include "ledger/proof_file.h"
@@ -97,26 +98,7 @@ Hash StoreEntry(Store& store, const NamedKey& key, std::int64_t seq) {
   EntryDraft draft{"donation", Json{{"subject", "S-00000000a1"}, {"amount_minor", 1000 + seq % 9000},
                                     {"currency", "EUR"}, {"method", "transfer"},
                                     {"date", "2026-05-01"}, {"scope", "fr-pres-2027"}}};
-  const KeyId id = NoteKeyId(key.name, key.key.public_key);
-  StoredEntry stored;
-  stored.seq = seq;
-  stored.body = Check(EncodeEntry(draft, seq, NowUnixSeconds(), Sha256(AsBytes("prev")), id),
-                      "encode");
-  stored.sig = SignDetached(key.key, AsBytes(stored.body));
-  stored.leaf_hash = LeafHash(AsBytes(stored.body));
-  CheckOk(store.InsertEntry(stored, IndexOf(Check(DecodeEntry(stored.body), "decode"))), "insert");
-  return stored.leaf_hash;
-}
-
-// Every perfect node of `tree` except leaf 0, which Ledger::Create stored.
-void StoreNodes(Store& store, const MemoryTree& tree, std::uint64_t n) {
-  std::vector<TreeNode> nodes;
-  for (int level = 0; level < kTreeLevelsMax && (std::uint64_t{1} << level) <= n; ++level) {
-    for (std::uint64_t i = (level == 0 ? 1 : 0); ((i + 1) << level) <= n; ++i) {
-      nodes.push_back({level, i, Check(tree.PerfectNode(level, i), "node")});
-    }
-  }
-  CheckOk(store.InsertTreeNodes(nodes), "insert nodes");
+  return bench::StoreSignedEntry(store, key, seq, draft);
 }
 
 std::vector<std::int64_t> Build(const std::string& path, const NamedKey& key, std::uint64_t n,
@@ -139,17 +121,10 @@ std::vector<std::int64_t> Build(const std::string& path, const NamedKey& key, st
     if (next < sorted.size() && static_cast<std::uint64_t>(sorted[next]) == i) {
       tree.Append(StoreEntry(store, key, sorted[next++]));
     } else {
-      std::uint8_t index_bytes[8];
-      for (int b = 0; b < 8; ++b) index_bytes[b] = static_cast<std::uint8_t>(i >> (8 * b));
-      tree.Append(Sha256(ByteSpan(index_bytes)));
+      tree.Append(bench::FillerLeaf(i));
     }
   }
-  StoreNodes(store, tree, n);
-  const Checkpoint cp{kOrigin, n, Check(TreeRoot(store, n), "root")};
-  PROBITY_ASSERT(cp.root_hash == Check(tree.Root(), "memory root"));
-  CheckOk(store.InsertCheckpoint(static_cast<std::int64_t>(n),
-                                 SignNote(FormatCheckpointBody(cp), key.name, key.key)),
-          "checkpoint");
+  bench::StoreTreeAndCheckpoint(store, key, kOrigin, tree, n, 1);
   CheckOk(store.Commit(), "commit");
   return seqs;
 }

@@ -62,6 +62,7 @@ Status RunVerifyBundle(const GlobalOptions& g, const std::string& path,
                        const std::vector<std::string>& since);
 void RegisterProveCommands(CLI::App& app, GlobalOptions& g, Action& action);
 void RegisterReportCommands(CLI::App& app, GlobalOptions& g, Action& action);  // and import
+void RegisterGdprAccessCommand(CLI::App& app, GlobalOptions& g, Action& action);
 
 // Passphrase from `file` (flag), else the file named by `env_name`, else a
 // prompt on the terminal. `confirm` asks twice (for new secrets).

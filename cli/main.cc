@@ -81,6 +81,7 @@ int main(int argc, char** argv) {
   cli::RegisterExportCommands(app, g, action);
   cli::RegisterProveCommands(app, g, action);
   cli::RegisterReportCommands(app, g, action);
+  cli::RegisterGdprAccessCommand(app, g, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

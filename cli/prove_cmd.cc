@@ -73,19 +73,6 @@ Status WriteOutputFile(const std::string& path, const std::string& text) {
   return Status::OK();
 }
 
-// The verifier key of whoever signed the latest checkpoint, for the hint
-// printed after `prove`; empty if it cannot be found.
-std::string CheckpointSignerKey(Ledger& ledger) {
-  Result<std::string> note = ledger.LatestCheckpoint();
-  Result<ParsedNote> parsed = note.ok() ? ParseNote(*note) : Result<ParsedNote>(note.status());
-  Result<SignerSet> signers = ledger.LoadSigners();
-  if (!parsed.ok() || !signers.ok() || parsed->signatures.empty()) return "";
-  const NoteSignature& sig = parsed->signatures.front();
-  auto it = signers->all().find(KeyIdHex(sig.id));
-  if (it == signers->all().end()) return "";
-  return FormatVerifierKey(it->second.name, it->second.key);
-}
-
 Status RunProve(const GlobalOptions& g, const ProveOptions& o) {
   if (o.out == o.entry_out) return Status::InvalidArgument("--out and --entry-out are one file");
   PROBITY_RETURN_IF_ERROR(RefuseExisting(o.out));

@@ -288,3 +288,18 @@ Status VerifyEntryProof(std::string_view proof_text, std::string_view entry_byte
 }
 
 }  // namespace probity
+
+namespace probity {
+
+std::string CheckpointSignerKey(Ledger& ledger) {
+  Result<std::string> note = ledger.LatestCheckpoint();
+  Result<ParsedNote> parsed = note.ok() ? ParseNote(*note) : Result<ParsedNote>(note.status());
+  Result<SignerSet> signers = ledger.LoadSigners();
+  if (!parsed.ok() || !signers.ok() || parsed->signatures.empty()) return "";
+  const NoteSignature& sig = parsed->signatures.front();
+  auto it = signers->all().find(KeyIdHex(sig.id));
+  if (it == signers->all().end()) return "";
+  return FormatVerifierKey(it->second.name, it->second.key);
+}
+
+}  // namespace probity

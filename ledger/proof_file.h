@@ -65,6 +65,11 @@ Result<std::string> MakeEntryProof(Ledger& ledger, std::int64_t seq);
 Result<std::vector<std::string>> MakeEntryProofs(Ledger& ledger,
                                                  std::span<const std::int64_t> seqs);
 
+// The verifier key (NAME+KEYID+KEY) of the first signer of the latest
+// checkpoint who is a signer of this ledger: what a person passes to
+// `probity verify-proof --trust`. Empty if none is found.
+std::string CheckpointSignerKey(Ledger& ledger);
+
 // What the verifier trusts, given out of band (never taken from the proof).
 struct ProofTrust {
   std::vector<VerifierKey> keys;  // signer keys of the ledger; at least one

@@ -18,10 +18,10 @@ using pack_toml::Context;
 using pack_toml::Error;
 using pack_toml::LineOf;
 
-constexpr std::array<const char*, 11> kTopKeys = {
+constexpr std::array<const char*, 13> kTopKeys = {
     "id",          "title",          "jurisdiction",     "currency",          "valid_from",
-    "valid_until", "retention_days", "retention_source", "requires_election", "scope_param",
-    "rule"};
+    "valid_until", "retention_days", "retention_source", "requires_election", "authority",
+    "authority_source", "scope_param", "rule"};
 constexpr std::array<const char*, 9> kTopRequired = {
     "id",          "title",          "jurisdiction",     "currency", "valid_from",
     "valid_until", "retention_days", "retention_source", "rule"};
@@ -70,7 +70,8 @@ Status CheckTopKeys(const Context& ctx, const toml::table& top) {
                  "unknown top-level key '" + std::string(key.str()) +
                      "'; the keys are id, title, jurisdiction, currency, valid_from, " +
                      "valid_until, retention_days, retention_source, requires_election, " +
-                     "[[scope_param]] and [[rule]] (docs/policies.md)");
+                     "authority, authority_source, [[scope_param]] and [[rule]] " +
+                     "(docs/policies.md)");
   }
   for (const char* name : kTopRequired) {
     if (top.contains(name)) continue;
@@ -129,6 +130,26 @@ Status ReadRetention(Context* ctx, const toml::table& top, Pack* pack) {
                              pack_toml::ReadBool(*ctx, "requires_election", *node));
   }
   ctx->requires_election = pack->requires_election;
+  return Status::OK();
+}
+
+// The authority the records go to (GDPR Art. 15(1)(c): recipients), with the
+// legal source that makes it the recipient. Optional, as older packs lack it;
+// given one, the other is required.
+Status ReadAuthority(const Context& ctx, const toml::table& top, Pack* pack) {
+  const toml::node* name = top.get("authority");
+  const toml::node* source = top.get("authority_source");
+  if (name == nullptr && source == nullptr) return Status::OK();
+  if (name == nullptr || source == nullptr) {
+    return Error(ctx, LineOf(name != nullptr ? *name : *source),
+                 "'authority' and 'authority_source' go together: name the authority the "
+                 "records are filed with and the legal source that says so");
+  }
+  PROBITY_ASSIGN_OR_RETURN(pack->authority,
+                           pack_toml::ReadText(ctx, "authority", *name, kPackStringBytesMax));
+  PROBITY_ASSIGN_OR_RETURN(pack->authority_source, pack_toml::ReadText(ctx, "authority_source",
+                                                                       *source,
+                                                                       kPackStringBytesMax));
   return Status::OK();
 }
 
@@ -192,6 +213,7 @@ Result<Pack> ParseNamed(std::string_view text, const std::string& origin,
   PROBITY_RETURN_IF_ERROR(ReadIdentity(ctx, top, expected_id, &pack));
   PROBITY_RETURN_IF_ERROR(ReadCurrencyAndDates(&ctx, top, &pack));
   PROBITY_RETURN_IF_ERROR(ReadRetention(&ctx, top, &pack));
+  PROBITY_RETURN_IF_ERROR(ReadAuthority(ctx, top, &pack));
   PROBITY_RETURN_IF_ERROR(ReadScopeParams(&ctx, top, &pack));
   PROBITY_RETURN_IF_ERROR(pack_toml::ReadRules(ctx, *top.get("rule"), &pack));
   pack.sha256 = Sha256(AsBytes(text));

@@ -92,6 +92,10 @@ struct Pack {
   std::int64_t retention_days = 0;
   std::string retention_source;
   bool requires_election = false;  // donations must name an election designation (FEC)
+  // Who the records are filed with (the recipient of GDPR Art. 15(1)(c)), and
+  // the legal source that says so. Both empty when the pack names none.
+  std::string authority;
+  std::string authority_source;
   std::vector<ScopeParam> scope_params;
   std::vector<Rule> rules;
   Hash sha256{};              // of the exact file bytes

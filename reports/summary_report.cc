@@ -4,24 +4,13 @@
 
 #include "policies/donations.h"
 #include "policies/scopes.h"
+#include "reports/html.h"
 #include "reports/table.h"
 
 namespace probity {
 namespace {
 
-std::string Escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string Escape(const std::string& s) { return HtmlEscape(s); }
 
 SummaryTotals Sum(const std::vector<ReportDonation>& gifts) {
   SummaryTotals t;

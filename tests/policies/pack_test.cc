@@ -372,3 +372,52 @@ TEST(PackNames, RoundTrip) {
 
 }  // namespace
 }  // namespace probity
+
+namespace probity {
+namespace {
+
+// authority and authority_source (the recipient of GDPR Art. 15(1)(c)): both
+// or neither, each one line of text.
+TEST(PackParse, Authority) {
+  const std::string both = "retention_source = \"test\"\nauthority = \"CNCCFP\"\n"
+                           "authority_source = \"Code électoral, art. L52-12\"";
+  Result<Pack> pack = ParsePack(WithLine(8, both), "test.toml");
+  ASSERT_TRUE(pack.ok()) << pack.status().ToString();
+  EXPECT_EQ(pack->authority, "CNCCFP");
+  EXPECT_EQ(pack->authority_source, "Code électoral, art. L52-12");
+
+  Result<Pack> none = ParsePack(Join(BaseLines()), "test.toml");
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->authority.empty());
+  EXPECT_TRUE(none->authority_source.empty());
+
+  ExpectRefused(WithLine(8, "retention_source = \"test\"\nauthority = \"CNCCFP\""), 9,
+                {"'authority' and 'authority_source' go together"});
+  ExpectRefused(WithLine(8, "retention_source = \"test\"\nauthority_source = \"L52-12\""), 9,
+                {"go together"});
+  ExpectRefused(WithLine(8, "retention_source = \"test\"\nauthority = 3\n"
+                            "authority_source = \"L52-12\""),
+                9, {"authority"});
+  ExpectRefused(WithLine(8, "retention_source = \"test\"\nauthority = \"\"\n"
+                            "authority_source = \"L52-12\""),
+                9, {"authority"});
+  ExpectRefused(WithLine(8, "retention_source = \"test\"\nauthority = \"C\"\n"
+                            "authority_source = \"" + std::string(513, 'x') + "\""),
+                10, {"authority_source"});
+}
+
+TEST(ShippedPacks, EveryPackNamesItsAuthority) {
+  for (const auto& file : std::filesystem::directory_iterator(kPacksDir)) {
+    Result<Pack> pack = LoadPackFile(file.path().string());
+    ASSERT_TRUE(pack.ok()) << pack.status().ToString();
+    EXPECT_FALSE(pack->authority.empty()) << file.path();
+    EXPECT_FALSE(pack->authority_source.empty()) << file.path();
+    const std::string want = pack->jurisdiction == "FR"   ? "CNCCFP"
+                             : pack->jurisdiction == "US" ? "Federal Election Commission"
+                                                          : "Electoral Commission";
+    EXPECT_NE(pack->authority.find(want), std::string::npos) << pack->authority;
+  }
+}
+
+}  // namespace
+}  // namespace probity
