@@ -5,6 +5,7 @@
 #include "ledger/records.h"
 #include "ledger/requests.h"
 #include "ledger/subjects.h"
+#include "policies/retention.h"
 #include "policies/scopes.h"
 
 namespace probity {
@@ -14,19 +15,6 @@ Date EntryDate(const Json& e, const char* field) {
   Result<Date> d = ParseDate(e[field].get<std::string>());
   PROBITY_ASSERT(d.ok());  // entries read back passed ValidateEntry
   return *d;
-}
-
-// The latest refund date of each of the subject's donations.
-Result<std::map<std::int64_t, Date>> LastRefunds(Store& store, const std::string& subject) {
-  PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> seqs, store.FindEntries("refund", subject));
-  std::map<std::int64_t, Date> out;
-  for (std::int64_t seq : seqs) {
-    PROBITY_ASSIGN_OR_RETURN(Json e, ReadDecodedEntry(store, seq));
-    const Date date = EntryDate(e, "date");
-    Date& last = out[e["donation_seq"].get<std::int64_t>()];
-    if (last < date) last = date;
-  }
-  return out;
 }
 
 // What a subject's consents say: purposes in force, and for each purpose the
@@ -133,7 +121,7 @@ std::string Retention::Basis() const {
 
 Result<Retention> SubjectRetention(Store& store, const std::string& subject) {
   PROBITY_ASSIGN_OR_RETURN(std::vector<DonationRecord> gifts, LoadDonations(store, "", subject));
-  PROBITY_ASSIGN_OR_RETURN(auto refunds, LastRefunds(store, subject));
+  PROBITY_ASSIGN_OR_RETURN(auto refunds, LastRefundDates(store, subject));
   std::map<std::string, BoundScope> scopes;
   Retention out;
   for (const DonationRecord& g : gifts) {
@@ -142,12 +130,13 @@ Result<Retention> SubjectRetention(Store& store, const std::string& subject) {
       PROBITY_ASSIGN_OR_RETURN(BoundScope b, LoadScope(store, g.scope));
       scope = scopes.emplace(g.scope, std::move(b)).first;
     }
-    PROBITY_ASSIGN_OR_RETURN(Date runs_from, ParseDate(g.date));
-    if (runs_from < scope->second.info.valid_until) runs_from = scope->second.info.valid_until;
+    PROBITY_ASSIGN_OR_RETURN(Date given, ParseDate(g.date));
     auto refund = refunds.find(g.seq);
-    if (refund != refunds.end() && runs_from < refund->second) runs_from = refund->second;
+    const Date runs_from = RetentionRunsFrom(
+        scope->second.info, given,
+        refund == refunds.end() ? std::nullopt : std::optional<Date>(refund->second));
     const Pack& pack = scope->second.pack;
-    const Date possible_from = AddDays(runs_from, pack.retention_days + 1);
+    const Date possible_from = RetentionEndDate(pack, runs_from);
     if (out.has_donations && possible_from <= out.possible_from) continue;
     out = Retention{true,           possible_from,       g.seq,
                     g.scope,        pack.id,             runs_from,

@@ -173,7 +173,9 @@ Json RequestJson(const RequestRecord& r) {
 
 // Per pack: its authority, its retention, and when retention ends for each of
 // the person's gifts under it (policies/retention.h RetentionEndDate).
-Result<Json> PacksJson(Store& store, const std::vector<DonationRecord>& donations) {
+Result<Json> PacksJson(Store& store, const std::string& subject,
+                       const std::vector<DonationRecord>& donations) {
+  PROBITY_ASSIGN_OR_RETURN(auto last_refunds, LastRefundDates(store, subject));
   std::map<std::string, BoundScope> scopes;
   std::map<std::string, Json> packs;
   for (const DonationRecord& d : donations) {
@@ -195,7 +197,12 @@ Result<Json> PacksJson(Store& store, const std::vector<DonationRecord>& donation
     p["scopes"][b.info.id] = {{"valid_from", FormatDate(b.info.valid_from)},
                               {"valid_until", FormatDate(b.info.valid_until)}};
     PROBITY_ASSIGN_OR_RETURN(Date given, ParseDate(d.date));
-    const std::string ends = FormatDate(RetentionEndDate(b.pack, b.info, given));
+    auto refund = last_refunds.find(d.seq);
+    const std::string ends = FormatDate(RetentionEndDate(
+        b.pack, RetentionRunsFrom(b.info, given,
+                                  refund == last_refunds.end()
+                                      ? std::nullopt
+                                      : std::optional<Date>(refund->second))));
     p["donations"].push_back({{"seq", d.seq}, {"retention_ends", ends}});
     if (p["retention_ends"].get<std::string>() < ends) p["retention_ends"] = ends;
   }
@@ -262,7 +269,7 @@ Result<Json> BuildData(Ledger& ledger, const AccessOptions& o, const std::string
   Json reqs = Json::array();
   for (const RequestRecord& r : requests) reqs.push_back(RequestJson(r));
   data["requests"] = std::move(reqs);
-  PROBITY_ASSIGN_OR_RETURN(data["packs"], PacksJson(store, gifts));
+  PROBITY_ASSIGN_OR_RETURN(data["packs"], PacksJson(store, o.subject, gifts));
   data["entries"] = EntriesJson(all);
   return data;
 }

@@ -1,8 +1,10 @@
-// RetentionEndDate: the pack's retention_days after the later of the gift's
-// date and its scope's end.
+// RetentionRunsFrom / RetentionEndDate: retention_days whole days after the
+// latest of the gift's date, its scope's end and its last refund.
 #include "policies/retention.h"
 
 #include <gtest/gtest.h>
+
+#include <optional>
 
 namespace probity {
 namespace {
@@ -20,28 +22,35 @@ ScopeInfo ScopeEnding(const char* until) {
   ScopeInfo s;
   s.id = "s";
   s.valid_from = D("2026-01-01");
-  s.valid_until = D(until);
-  return s;
+  s.vDate End(std::int64_t days, const char* until, const char* given,
+         std::optional<Date> refund = std::nullopt) {
+  return RetentionEndDate(PackKeeping(days), RetentionRunsFrom(ScopeEnding(until), D(given), refund));
 }
 
 TEST(Retention, RunsFromTheScopesEndForAGiftMadeDuringTheScope) {
-  // 3653 days (the French packs' ten years) from 2027-12-31.
-  EXPECT_EQ(RetentionEndDate(PackKeeping(3653), ScopeEnding("2027-12-31"), D("2026-05-01")),
-            D("2037-12-31"));
-  EXPECT_EQ(RetentionEndDate(PackKeeping(1), ScopeEnding("2027-12-31"), D("2027-12-31")),
-            D("2028-01-01"));
+  // 3653 days (the French packs' ten years) kept after 2027-12-31: erasable from 2038-01-01.
+  EXPECT_EQ(End(3653, "2027-12-31", "2026-05-01"), D("2038-01-01"));
+  EXPECT_EQ(End(1, "2027-12-31", "2027-12-31"), D("2028-01-02"));
 }
 
 TEST(Retention, RunsFromTheGiftWhenItIsDatedAfterTheScope) {
   // A gift recorded after its scope ended (a late cheque): its own date counts.
-  EXPECT_EQ(RetentionEndDate(PackKeeping(10), ScopeEnding("2026-06-30"), D("2026-07-05")),
-            D("2026-07-15"));
+  EXPECT_EQ(End(10, "2026-06-30", "2026-07-05"), D("2026-07-16"));
+}
+
+TEST(Retention, RunsFromTheLastRefundWhenItIsLater) {
+  EXPECT_EQ(End(10, "2026-06-30", "2026-05-01", D("2026-08-01")), D("2026-08-12"));
+  // An earlier refund changes nothing.
+  EXPECT_EQ(End(10, "2026-06-30", "2026-05-01", D("2026-06-01")), D("2026-07-11"));
 }
 
 TEST(Retention, CrossesLeapDays) {
-  EXPECT_EQ(RetentionEndDate(PackKeeping(366), ScopeEnding("2027-03-01"), D("2027-01-01")),
-            D("2028-03-01"));
-  EXPECT_EQ(RetentionEndDate(PackKeeping(365), ScopeEnding("2027-03-01"), D("2027-01-01")),
+  EXPECT_EQ(End(366, "2027-03-01", "2027-01-01"), D("2028-03-02"));
+  EXPECT_EQ(End(365, "2027-03-01", "2027-01-01"), D("2028-03-01"));
+  EXPECT_EQ(End(364, "2027-03-01", "2027-01-01"), D("2028-02-29"));
+}
+
+")),
             D("2028-02-29"));
 }
 

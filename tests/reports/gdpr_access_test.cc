@@ -216,14 +216,15 @@ TEST_F(GdprAccessTest, PacksNameAuthorityAndRetentionEnd) {
     EXPECT_EQ(p["authority"], pack.authority);
     EXPECT_EQ(p["retention_days"], pack.retention_days);
     const Json& until = p["scopes"].begin().value()["valid_until"];
-    // Both gifts lie inside their scopes, so retention runs from the scope's end.
+    // Both gifts lie inside their scopes, so retention runs from the scope's end
+    // and lasts retention_days whole days after it.
     EXPECT_EQ(p["retention_ends"],
-              FormatDate(AddDays(D(until.get<std::string>().c_str()), pack.retention_days)));
+              FormatDate(AddDays(D(until.get<std::string>().c_str()), pack.retention_days + 1)));
   }
   EXPECT_EQ(d["packs"][0]["jurisdiction"], "FR");
-  EXPECT_EQ(d["packs"][0]["retention_ends"], "2037-12-31");
+  EXPECT_EQ(d["packs"][0]["retention_ends"], "2038-01-01");
   EXPECT_EQ(d["packs"][1]["jurisdiction"], "US");
-  EXPECT_EQ(d["packs"][1]["retention_ends"], "2029-12-31");
+  EXPECT_EQ(d["packs"][1]["retention_ends"], "2030-01-01");
 }
 
 TEST_F(GdprAccessTest, EveryEntryHasAProofThatVerifies) {
