@@ -10,6 +10,7 @@ CheckPipeline::CheckPipeline(const std::vector<EntryLine>& entries,
                              const std::map<std::string, PublicKey>& header_keys,
                              std::size_t threads)
     : entries_(entries), header_keys_(header_keys), slots_(std::min(kWindow, entries.size())) {
+  PROBITY_ASSERT(!entries.empty());  // slots_ must not be empty: entry i is in slot i % size
   PROBITY_ASSERT(threads >= 1);
   for (std::size_t t = 0; t < threads; ++t) workers_.emplace_back(&CheckPipeline::Work, this);
 }

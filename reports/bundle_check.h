@@ -34,7 +34,8 @@ class CheckPipeline {
   static constexpr std::size_t kBlock = 32;
   static constexpr std::size_t kWindow = 8192;
 
-  // `header_keys`: public keys by key id hex. Both must outlive the pipeline.
+  // `entries` is not empty; `header_keys`: public keys by key id hex. Both
+  // must outlive the pipeline.
   CheckPipeline(const std::vector<EntryLine>& entries,
                 const std::map<std::string, PublicKey>& header_keys, std::size_t threads);
   ~CheckPipeline();  // stops the workers, even halfway
