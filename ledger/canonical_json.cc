@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <set>
 #include <utility>
 #include <vector>
+
+#include "ledger/utf8.h"
 
 namespace probity {
 
@@ -51,36 +54,6 @@ std::string Excerpt(std::string_view bytes, std::size_t pos) {
 }
 
 // ---- UTF-8 -------------------------------------------------------------
-
-// Decodes the scalar value at bytes[*pos] and advances *pos past it. False for
-// anything Unicode calls ill-formed: bad lead or continuation bytes, truncated
-// sequences, overlong forms, surrogates (U+D800..U+DFFF), values over U+10FFFF.
-bool DecodeUtf8(std::string_view bytes, std::size_t* pos, std::uint32_t* code_point) {
-  const std::uint32_t lead = static_cast<unsigned char>(bytes[*pos]);
-  std::size_t length = 1;
-  std::uint32_t value = lead;
-  std::uint32_t value_min = 0;
-  if (lead >= 0xf0 && lead <= 0xf7) {
-    length = 4, value = lead & 0x07u, value_min = 0x10000;
-  } else if (lead >= 0xe0 && lead <= 0xef) {
-    length = 3, value = lead & 0x0fu, value_min = 0x800;
-  } else if (lead >= 0xc0 && lead <= 0xdf) {
-    length = 2, value = lead & 0x1fu, value_min = 0x80;
-  } else if (lead >= 0x80) {
-    return false;  // a continuation byte or 0xf8..0xff where a character must start
-  }
-  if (bytes.size() - *pos < length) return false;
-  for (std::size_t i = 1; i < length; ++i) {
-    const std::uint32_t next = static_cast<unsigned char>(bytes[*pos + i]);
-    if ((next & 0xc0u) != 0x80u) return false;
-    value = (value << 6) | (next & 0x3fu);
-  }
-  if (value < value_min || value > 0x10ffff) return false;
-  if (value >= 0xd800 && value <= 0xdfff) return false;
-  *pos += length;
-  *code_point = value;
-  return true;
-}
 
 Status CheckUtf8(std::string_view bytes, const char* what) {
   std::size_t pos = 0;
@@ -414,19 +387,12 @@ Result<std::string> Canonicalize(const Json& value) {
 }
 
 Result<Json> ParseCanonical(std::string_view bytes) {
-  // The common case, stored bytes that are canonical, takes the fast path: a
-  // plain parse, then the byte comparison with the canonical form. That
-  // comparison alone refuses a duplicate key (the parsed object keeps one
-  // copy, so the serialization is shorter). Anything it refuses goes through
-  // the slow path below, for a message that says exactly what is wrong.
-  if (!bytes.empty() && bytes.size() <= kCanonicalBytesMax &&
-      PreScan(bytes, &Status::Corruption).ok()) {
-    Json fast = Json::parse(bytes.begin(), bytes.end(), nullptr, /*allow_exceptions=*/false);
-    if (!fast.is_discarded()) {
-      Result<std::string> canonical = Canonicalize(fast);
-      if (canonical.ok() && *canonical == bytes) return fast;
-    }
-  }
+  // The common case, stored bytes that are canonical, is decided in one pass
+  // (canonical_read.cc). Anything it refuses goes through the checked parse
+  // and the comparison with the canonical form below, for a message that
+  // says exactly what is wrong; tests/ledger/canonical_read_test.cc holds the
+  // two to the same answer.
+  if (std::optional<Json> fast = ReadCanonicalExact(bytes)) return std::move(*fast);
   PROBITY_ASSIGN_OR_RETURN(Json value,
                            ParseChecked(bytes, kCanonicalBytesMax, &Status::Corruption));
   Result<std::string> canonical = Canonicalize(value);

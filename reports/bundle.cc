@@ -1,7 +1,6 @@
 #include "reports/bundle.h"
 
 #include <algorithm>
-#include <future>
 #include <set>
 #include <thread>
 
@@ -10,12 +9,11 @@
 #include "ledger/replay.h"
 #include "ledger/vault.h"
 #include "policies/policy_replay.h"
+#include "reports/bundle_check.h"
 #include "reports/bundle_format.h"
 
 namespace probity {
 namespace {
-
-constexpr std::size_t kVerifyChunk = 4096;
 
 std::string Str(const Json& e, const char* field) { return e[field].get<std::string>(); }
 std::int64_t Int(const Json& e, const char* field) { return e[field].get<std::int64_t>(); }
@@ -127,13 +125,6 @@ namespace {
 
 // ---------------------------------------------------------------- verifying
 
-// What the parallel pass finds about one entry.
-struct Checked {
-  Result<Json> entry = Status::Corruption("not checked");
-  Hash leaf{};
-  bool signature_ok = false;
-};
-
 class BundleVerifier {
  public:
   BundleVerifier(const ParsedBundle& b, const BundleVerifyOptions& o) : b_(b), options_(o) {}
@@ -141,7 +132,6 @@ class BundleVerifier {
 
  private:
   Status CheckCheckpointTrust();
-  void CheckChunk(std::size_t from, std::size_t to, std::vector<Checked>& out) const;
   Status Apply(const EntryLine& line, Checked& c);
   Status CheckDisclosure(const Json& donor);
   Status CheckHeader();
@@ -194,28 +184,6 @@ Status BundleVerifier::CheckCheckpointTrust() {
                         " (an older or newer checkpoint)");
   }
   return Status::OK();
-}
-
-// Decoding and signatures need nothing from earlier entries: all cores.
-void BundleVerifier::CheckChunk(std::size_t from, std::size_t to, std::vector<Checked>& out) const {
-  const std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
-  out.assign(to - from, Checked{});
-  auto work = [&](std::size_t t) {
-    for (std::size_t i = from + t; i < to; i += threads) {
-      const EntryLine& line = b_.entries[i];
-      Checked& c = out[i - from];
-      c.entry = DecodeEntry(line.body);
-      c.leaf = LeafHash(AsBytes(line.body));
-      if (!c.entry.ok()) continue;
-      auto key = header_keys_.find(c.entry.value()["signer"].get<std::string>());
-      c.signature_ok =
-          key != header_keys_.end() && VerifyDetached(key->second, AsBytes(line.body), line.sig);
-    }
-  };
-  std::vector<std::thread> workers;
-  for (std::size_t t = 1; t < threads; ++t) workers.emplace_back(work, t);
-  work(0);
-  for (std::thread& w : workers) w.join();
 }
 
 // For donor_added and donor_corrected: the disclosed key must open the box;
@@ -397,28 +365,17 @@ BundleReport BundleVerifier::Run() {
   for (const HeaderSigner& h : b_.signers) header_keys_[KeyIdHex(h.key.id)] = h.key.key;
   for (const Disclosure& d : b_.disclosures) disclosures_[d.subject] = &d;
   report_.failure = CheckCheckpointTrust();
-  // A pipeline: while this thread applies one chunk in order, the next one is
-  // decoded and its signatures checked on every core.
-  auto check = [this](std::size_t from) {
-    std::vector<Checked> out;
-    CheckChunk(from, std::min(b_.entries.size(), from + kVerifyChunk), out);
-    return out;
-  };
-  std::future<std::vector<Checked>> next;
-  if (report_.failure.ok() && !b_.entries.empty()) next = std::async(std::launch::async, check, 0);
-  for (std::size_t from = 0; report_.failure.ok() && from < b_.entries.size();
-       from += kVerifyChunk) {
-    std::vector<Checked> checked = next.get();
-    if (from + kVerifyChunk < b_.entries.size()) {
-      next = std::async(std::launch::async, check, from + kVerifyChunk);
-    }
-    const std::size_t to = std::min(b_.entries.size(), from + kVerifyChunk);
-    for (std::size_t i = from; i < to && report_.failure.ok(); ++i) {
-      report_.failure = Apply(b_.entries[i], checked[i - from]);
+  // Workers decode and check signatures on every core (bundle_check.h) while
+  // this thread applies the entries in order.
+  if (report_.failure.ok() && !b_.entries.empty()) {
+    const std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+    CheckPipeline checks(b_.entries, header_keys_, threads);
+    for (std::size_t i = 0; report_.failure.ok() && i < b_.entries.size(); ++i) {
+      report_.failure = Apply(b_.entries[i], checks.Take(i));
+      checks.Release(i);
       if (report_.failure.ok()) ++s.entries;
     }
   }
-  if (next.valid()) next.wait();
   if (report_.failure.ok()) report_.failure = CheckHeader();
   if (report_.failure.ok()) report_.failure = CheckDisclosedData();
   if (report_.failure.ok()) report_.failure = CheckEarlier();

@@ -1,0 +1,95 @@
+// CheckPipeline: results come back in entry order, right for each entry, past
+// the end of the window (slots reused), and a pipeline dropped halfway stops.
+#include "reports/bundle_check.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "ledger/entry.h"
+#include "ledger/note.h"
+
+namespace probity {
+namespace {
+
+struct Fixture {
+  std::string good_body;  // a valid entry signed by `key`
+  std::string bad_body = "{\"v\": 1}";  // not canonical: decoding fails
+  Signature good_sig{};
+  Signature other_sig{};  // `key`'s signature of something else
+  std::map<std::string, PublicKey> header_keys;
+  std::vector<EntryLine> entries;
+
+  // Entry i: valid and signed (i % 3 == 0), valid with a wrong signature
+  // (1), undecodable (2).
+  explicit Fixture(std::size_t n) {
+    EXPECT_TRUE(InitCrypto().ok());
+    Result<SigningKey> key = GenerateSigningKey();
+    EXPECT_TRUE(key.ok());
+    const KeyId id = NoteKeyId("k", key->public_key);
+    header_keys[KeyIdHex(id)] = key->public_key;
+    EntryDraft d{"signer_revoked", Json{{"key_id", "0123abcd"}}};
+    good_body = EncodeEntry(d, 1, 1777000000, Hash{}, id).value();
+    good_sig = SignDetached(*key, AsBytes(good_body));
+    other_sig = SignDetached(*key, AsBytes(std::string_view("other")));
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t k = i % 3;
+      entries.push_back(EntryLine{static_cast<std::int64_t>(i), k == 0 ? good_sig : other_sig,
+                                  k == 2 ? bad_body : good_body});
+    }
+  }
+};
+
+void ExpectInOrder(const Fixture& f, std::size_t threads) {
+  CheckPipeline checks(f.entries, f.header_keys, threads);
+  for (std::size_t i = 0; i < f.entries.size(); ++i) {
+    Checked& c = checks.Take(i);
+    const std::size_t k = i % 3;
+    ASSERT_EQ(c.entry.ok(), k != 2) << "entry " << i;
+    ASSERT_EQ(c.signature_ok, k == 0) << "entry " << i;
+    if (k == 2) {
+      ASSERT_TRUE(c.entry.status().IsCorruption());
+    }
+    ASSERT_EQ(c.leaf, LeafHash(AsBytes(f.entries[i].body))) << "entry " << i;
+    checks.Release(i);
+  }
+}
+
+TEST(CheckPipeline, ResultsInOrderAcrossTheWindow) {
+  // More entries than the window: every slot is reused at least once.
+  const Fixture f(CheckPipeline::kWindow + 2 * CheckPipeline::kBlock + 7);
+  ExpectInOrder(f, 2);
+  ExpectInOrder(f, 3);
+}
+
+TEST(CheckPipeline, FewerEntriesThanABlockOrThreads) {
+  ExpectInOrder(Fixture(1), 4);
+  ExpectInOrder(Fixture(5), 8);
+}
+
+TEST(CheckPipeline, SignerNotInTheHeader) {
+  Fixture f(3);
+  f.header_keys.clear();
+  CheckPipeline checks(f.entries, f.header_keys, 2);
+  Checked& c = checks.Take(0);
+  EXPECT_TRUE(c.entry.ok());
+  EXPECT_FALSE(c.signature_ok);
+  checks.Release(0);
+}
+
+TEST(CheckPipeline, StopsWhenDroppedHalfway) {
+  // Workers are blocked waiting for room in the window when the verifier
+  // stops at the first failure: the destructor must still return.
+  const Fixture f(3 * CheckPipeline::kWindow);
+  for (std::size_t applied : {std::size_t{0}, std::size_t{1}, CheckPipeline::kWindow + 1}) {
+    CheckPipeline checks(f.entries, f.header_keys, 2);
+    for (std::size_t i = 0; i < applied; ++i) {
+      checks.Take(i);
+      checks.Release(i);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace probity
