@@ -38,8 +38,9 @@ Status Replay::CheckRecord(const Json& e) {
     return Status::VerificationFailed("names subject " + Str(e, "subject") +
                                       ", who was never registered");
   }
-  PROBITY_RETURN_IF_ERROR(CheckSubjectRecord(e));
+  // The register first: a refused entry must leave the erased-subject state as it was.
   PROBITY_RETURN_IF_ERROR(CheckGdprRecord(e));
+  PROBITY_RETURN_IF_ERROR(CheckSubjectRecord(e));
   if (kind == "donation") {
     gifts_[seq] = Gift{e.value("subject", ""),
                        Str(e, "currency"),

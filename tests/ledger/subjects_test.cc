@@ -181,8 +181,14 @@ TEST_F(SubjectsTest, ErasureDeletesTheKeyAndLaterRecordsAreRefused) {
 
 TEST_F(SubjectsTest, ReplayRefusesRecordsAboutAnErasedSubject) {
   const std::string s = AddPerson("Jeanne Martin");
+  ASSERT_TRUE(AppendRaw(EntryDraft{"purpose_added", Json{{"purpose", "newsletter"},
+                                                         {"basis", "Art. 6(1)(a)"},
+                                                         {"retention", "3y"},
+                                                         {"description", "News"}}})
+                  .ok());
   ASSERT_TRUE(Erase(s).ok());
-  // A forged consent after the erasure: signed, well-formed, but refused.
+  // A forged consent after the erasure, to a registered purpose: signed,
+  // well-formed, but refused.
   ASSERT_TRUE(AppendRaw(EntryDraft{"consent", Json{{"subject", s},
                                                    {"purpose", "newsletter"},
                                                    {"text_sha256", std::string(64, 'a')},
