@@ -12,6 +12,14 @@
 #include <iostream>
 
 namespace probity::cli {
+
+KdfParams CliKdf() {
+#ifdef PROBITY_TEST_ONLY_WEAK_KDF
+  return KdfParams{crypto_pwhash_argon2id_OPSLIMIT_MIN, crypto_pwhash_argon2id_MEMLIMIT_MIN};
+#else
+  return KdfModerate();
+#endif
+}
 namespace {
 
 // Strips one trailing "\n" or "\r\n": files written by editors end with one.
@@ -121,7 +129,7 @@ Result<std::unique_ptr<Ledger>> OpenLedger(const GlobalOptions& g) {
   PROBITY_ASSIGN_OR_RETURN(SecretBytes pass, ReadPassphrase(g.passphrase_file,
                                                             "PROBITY_PASSPHRASE_FILE",
                                                             "ledger passphrase", false));
-  return Ledger::Open(path, pass, KdfModerate());
+  return Ledger::Open(path, pass, CliKdf());
 }
 
 Result<NamedKey> LoadSigningKey(const GlobalOptions& g) {

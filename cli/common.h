@@ -42,6 +42,14 @@ Result<DonationRequest> MakeDonationRequest(const DonationOptions& o);
 void RegisterKeyCommands(CLI::App& app, GlobalOptions& g, Action& action);
 void RegisterInitCommand(CLI::App& app, GlobalOptions& g, Action& action);
 void RegisterSignerCommands(CLI::App& app, GlobalOptions& g, Action& action);
+// The Argon2id cost of the ledger and of new key files: libsodium's "moderate"
+// (about 230 ms, 256 MiB). A build configured with
+// -DPROBITY_TEST_ONLY_WEAK_KDF=ON (scripts/test.sh's sanitizer build, so that
+// hundreds of end-to-end runs fit in CI's time) uses libsodium's minimum
+// instead: its files cannot be opened by a normal build, and it must never be
+// used for real ledgers (SECURITY.md). `probity --version` says which.
+KdfParams CliKdf();
+
 void RegisterDonorCommands(CLI::App& app, GlobalOptions& g, Action& action);
 void RegisterDonationCommands(CLI::App& app, GlobalOptions& g, Action& action);
 void RegisterImportCommand(CLI::App& donation, GlobalOptions& g, Action& action);

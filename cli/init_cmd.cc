@@ -25,7 +25,7 @@ void RegisterInitCommand(CLI::App& app, GlobalOptions& g, Action& action) {
                                        std::to_string(kNewPassphraseBytesMin) + " bytes");
       }
       PROBITY_ASSIGN_OR_RETURN(auto ledger,
-                               Ledger::Create(path, pass, *origin, key, KdfModerate()));
+                               Ledger::Create(path, pass, *origin, key, CliKdf()));
       Warn("created ledger " + path + " (origin " + ledger->origin() + "), first signer " +
            key.name);
       PrintOut(ledger->ledger_id());

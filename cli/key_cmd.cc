@@ -30,7 +30,7 @@ void RegisterKeyCommands(CLI::App& app, GlobalOptions& g, Action& action) {
                                        std::to_string(kNewPassphraseBytesMin) + " bytes");
       }
       NamedKey nk{name, std::move(sk)};
-      PROBITY_RETURN_IF_ERROR(WriteKeyFile(opts->out, nk, pass, KdfModerate()));
+      PROBITY_RETURN_IF_ERROR(WriteKeyFile(opts->out, nk, pass, CliKdf()));
       PrintOut(FormatVerifierKey(nk.name, nk.key.public_key));
       return Status::OK();
     };

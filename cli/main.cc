@@ -56,6 +56,13 @@ int main(int argc, char** argv) {
   }
   CLI::App app{"probity: a signed, encrypted donation and compliance ledger"};
   app.footer(kFooter);
+#ifdef PROBITY_TEST_ONLY_WEAK_KDF
+  app.set_version_flag("--version", std::string("probity ") + PROBITY_VERSION +
+                                        " (TEST BUILD: minimum Argon2id cost; never use it for "
+                                        "a real ledger)");
+#else
+  app.set_version_flag("--version", std::string("probity ") + PROBITY_VERSION);
+#endif
   app.require_subcommand(1);
   app.fallthrough();
   cli::GlobalOptions g;

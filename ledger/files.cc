@@ -42,7 +42,10 @@ bool Fd::Close() { return ::close(std::exchange(fd_, -1)) == 0; }
 
 std::string ErrnoText() { return std::strerror(errno); }
 
-Status WriteNewFile(const std::string& path, std::string_view text, const std::string& what) {
+namespace {
+
+Status WriteNew(const std::string& path, std::string_view text, const std::string& what,
+                bool sync) {
   Fd fd(::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOCTTY, 0600));
   if (fd.get() < 0 && errno == EEXIST) {
     return Status::InvalidArgument(what + " " + path +
@@ -52,13 +55,32 @@ Status WriteNewFile(const std::string& path, std::string_view text, const std::s
   if (fd.get() < 0)
     return Status::IoError("cannot create " + what + " " + path + ": " + ErrnoText());
   Status written = WriteAll(fd.get(), text);
-  if (written.ok() && ::fsync(fd.get()) != 0) written = Status::IoError(ErrnoText());
+  if (written.ok() && sync && ::fsync(fd.get()) != 0) written = Status::IoError(ErrnoText());
   if (written.ok() && !fd.Close()) written = Status::IoError(ErrnoText());
   if (!written.ok()) {
     ::unlink(path.c_str());  // a half-written file would only confuse later
     return written.WithContext("cannot write " + what + " " + path);
   }
-  return SyncParentDirectory(path);
+  return sync ? SyncParentDirectory(path) : Status::OK();
+}
+
+}  // namespace
+
+Status WriteNewFile(const std::string& path, std::string_view text, const std::string& what) {
+  return WriteNew(path, text, what, true);
+}
+
+Status WriteNewFileUnsynced(const std::string& path, std::string_view text,
+                            const std::string& what) {
+  return WriteNew(path, text, what, false);
+}
+
+Status SyncFileSystem(const std::string& path) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0 || ::syncfs(fd.get()) != 0) {
+    return Status::IoError("cannot sync the file system of " + path + ": " + ErrnoText());
+  }
+  return Status::OK();
 }
 
 Result<std::string> ReadFileBounded(const std::string& path, std::size_t bytes_max,

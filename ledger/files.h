@@ -34,6 +34,13 @@ std::string ErrnoText();
 // "audit bundle"). InvalidArgument if it exists; a half-written file is removed.
 [[nodiscard]] Status WriteNewFile(const std::string& path, std::string_view text,
                                   const std::string& what);
+// The same without the two syncs, for a caller that writes many files and then
+// calls SyncFileSystem once (one journal commit instead of two per file).
+[[nodiscard]] Status WriteNewFileUnsynced(const std::string& path, std::string_view text,
+                                          const std::string& what);
+// syncfs(2) on the file system holding `path`: every file written there so far,
+// and the directory entries, reach the disk.
+[[nodiscard]] Status SyncFileSystem(const std::string& path);
 
 // The whole file, if it is at most `bytes_max` long (InvalidArgument if longer,
 // IoError if it cannot be read).

@@ -21,6 +21,8 @@
 #include <string>
 #include <vector>
 
+#include "ledger/crypto.h"
+
 namespace probity::clitest {
 
 // Exit codes of DESIGN.md, "The command line (contract)".
@@ -110,6 +112,10 @@ bool CopyPrepared(Workspace* ws, std::string* why);
 // runs these tests once more against the release binary), else the one built
 // beside this test.
 const std::string& ProbityBin();
+// The Argon2id cost the binary under test derives ledger keys with: "moderate",
+// or libsodium's minimum for a -DPROBITY_TEST_ONLY_WEAK_KDF=ON build (its
+// `--version` says TEST BUILD). Tests that open a ledger directly use this.
+KdfParams ProbityKdf();
 RunResult Probity(const std::vector<std::string>& args, const Env& env);
 
 // The SQLCipher key clause for a ledger made with kLedgerPassphrase: the

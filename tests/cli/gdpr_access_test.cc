@@ -24,7 +24,7 @@ class GdprAccessCliTest : public PreparedLedgerTest {
   // opened here through the ledger API, as that command will write them.
   std::int64_t OpenRequest(const std::string& subject, const char* type) {
     auto ledger = Ledger::Open(ws_.ledger, SecretBytes::FromString(kLedgerPassphrase),
-                               KdfModerate());
+                               ProbityKdf());
     EXPECT_TRUE(ledger.ok()) << ledger.status().ToString();
     auto key = ReadKeyFile(ws_.key, SecretBytes::FromString(kKeyPassphrase));
     EXPECT_TRUE(key.ok()) << key.status().ToString();

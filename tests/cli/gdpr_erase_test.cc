@@ -34,7 +34,7 @@ class GdprEraseTest : public PreparedLedgerTest {
   // Opens the ledger and the signing key as the CLI does.
   std::unique_ptr<Ledger> OpenLibrary(NamedKey* key) {
     Result<std::unique_ptr<Ledger>> ledger =
-        Ledger::Open(ws_.ledger, SecretBytes::FromString(kLedgerPassphrase), KdfModerate());
+        Ledger::Open(ws_.ledger, SecretBytes::FromString(kLedgerPassphrase), ProbityKdf());
     EXPECT_TRUE(ledger.ok()) << ledger.status().ToString();
     Result<NamedKey> k = ReadKeyFile(ws_.key, SecretBytes::FromString(kKeyPassphrase));
     EXPECT_TRUE(k.ok()) << k.status().ToString();

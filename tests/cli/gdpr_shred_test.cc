@@ -134,7 +134,7 @@ TEST_F(GdprShredTest, TheErasedKeyIsInNoFileAndNoDecryptedPage) {
   std::int64_t request = -1;
   {  // the erasure request, as the register writes it
     auto ledger =
-        Ledger::Open(ws_.ledger, SecretBytes::FromString(kLedgerPassphrase), KdfModerate());
+        Ledger::Open(ws_.ledger, SecretBytes::FromString(kLedgerPassphrase), ProbityKdf());
     ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
     auto key = ReadKeyFile(ws_.key, SecretBytes::FromString(kKeyPassphrase));
     ASSERT_TRUE(key.ok());
