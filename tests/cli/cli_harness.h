@@ -4,8 +4,9 @@
 // passphrase prompt fails cleanly) and capturing stdout, stderr and the exit
 // code, and one prepared ledger per test process that suites copy.
 //
-// Key derivation (Argon2id "moderate", ~0.25 s and 256 MiB) runs once per
-// passphrase per command, so the prepared ledger is built once, through the
+// Key derivation (Argon2id "moderate", ~0.25 s and 256 MiB, or the minimum in
+// scripts/test.sh's TEST BUILD: see ProbityKdf) runs once per passphrase per
+// command, so the prepared ledger is built once, through the
 // CLI, and copied file by file; counting entries to prove that nothing was
 // written uses a raw database key derived once (RawKeySql) instead of a
 // command that would derive it again.
