@@ -65,7 +65,7 @@ struct AddOptions {
   DonorPii pii;
 };
 
-void RegisterAdd(CLI::App& donor, GlobalOptions& g, Action& action) {
+void RegisterDonorAdd(CLI::App& donor, GlobalOptions& g, Action& action) {
   auto o = std::make_shared<AddOptions>();
   CLI::App* add = donor.add_subcommand(
       "add", "register a donor; prints the new subject id\n"
@@ -91,7 +91,7 @@ void RegisterAdd(CLI::App& donor, GlobalOptions& g, Action& action) {
   });
 }
 
-struct CorrectOptions {
+struct DonorCorrectOptions {
   std::string subject;
   std::array<std::string, kPiiFlagCount> values;  // by index in kPiiFlags
   std::int64_t request = -1;
@@ -99,8 +99,8 @@ struct CorrectOptions {
 
 // Rectification (Art. 16): the flags given replace those fields; an empty
 // value removes one.
-void RegisterCorrect(CLI::App& donor, GlobalOptions& g, Action& action) {
-  auto o = std::make_shared<CorrectOptions>();
+void RegisterDonorCorrect(CLI::App& donor, GlobalOptions& g, Action& action) {
+  auto o = std::make_shared<DonorCorrectOptions>();
   CLI::App* correct = donor.add_subcommand(
       "correct", "rectify a donor's personal data (GDPR Art. 16); the earlier data stays in the "
                  "history; prints the entry number\n"
@@ -165,9 +165,9 @@ Status ShowHistory(const GlobalOptions& g, Ledger& ledger, const std::string& su
 void RegisterDonorCommands(CLI::App& app, GlobalOptions& g, Action& action) {
   CLI::App* donor = app.add_subcommand("donor", "donors (data subjects)");
   donor->require_subcommand(1);
-  RegisterAdd(*donor, g, action);
+  RegisterDonorAdd(*donor, g, action);
 
-  RegisterCorrect(*donor, g, action);
+  RegisterDonorCorrect(*donor, g, action);
 
   auto id = std::make_shared<std::string>();
   auto history = std::make_shared<bool>(false);

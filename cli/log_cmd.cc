@@ -14,7 +14,7 @@ struct LogOptions {
   std::int64_t limit = -1;
 };
 
-std::string Summary(const Json& e) {
+std::string EntrySummary(const Json& e) {
   std::string s;
   for (const char* f : {"subject", "amount_minor", "currency", "method", "date", "scope",
                         "purpose", "donation_seq", "signer_name", "origin", "key_id"}) {
@@ -40,7 +40,7 @@ Status RunLog(const GlobalOptions& g, const LogOptions& o) {
                          {"leaf_hash", HexEncode(stored.leaf_hash)}});
         } else {
           PrintOut(std::to_string(stored.seq) + "  " + e["ts"].get<std::string>() + "  " +
-                   index.kind + "  by " + e["signer"].get<std::string>() + Summary(e));
+                   index.kind + "  by " + e["signer"].get<std::string>() + EntrySummary(e));
         }
         return Status::OK();
       }));

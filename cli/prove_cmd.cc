@@ -25,7 +25,7 @@ struct VerifyProofOptions {
 };
 
 // Reads a file the user named, refusing it unread past `bytes_max`.
-Result<std::string> ReadInputFile(const std::string& path, std::size_t bytes_max,
+Result<std::string> ReadUserFile(const std::string& path, std::size_t bytes_max,
                                   const char* what) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -135,9 +135,9 @@ Status RunVerifyProof(const GlobalOptions& g, const VerifyProofOptions& o) {
     trust.keys.push_back(std::move(key).value());
   }
   PROBITY_ASSIGN_OR_RETURN(std::string proof,
-                           ReadInputFile(o.proof, kProofFileBytesMax, "proof file"));
+                           ReadUserFile(o.proof, kProofFileBytesMax, "proof file"));
   PROBITY_ASSIGN_OR_RETURN(std::string entry,
-                           ReadInputFile(o.entry, kProofEntryBytesMax, "entry file"));
+                           ReadUserFile(o.entry, kProofEntryBytesMax, "entry file"));
   ProofReport report;
   Status st = VerifyEntryProof(proof, entry, trust, &report);
   if (st.ok()) {

@@ -19,6 +19,7 @@
 #include <string>
 #include <utility>
 
+#include "ledger/ascii.h"
 #include "ledger/canonical_json.h"
 #include "ledger/utf8.h"
 
@@ -27,7 +28,6 @@ namespace {
 
 constexpr int kIntegerDigitsMax = 16;  // 2^53 - 1 = 9007199254740991
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 int LowerHexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';

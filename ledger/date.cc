@@ -2,6 +2,8 @@
 
 #include <ctime>
 
+#include "ledger/ascii.h"
+
 namespace probity {
 
 namespace {
@@ -12,9 +14,6 @@ constexpr const char* kTimestampForm =
     "write it as YYYY-MM-DDTHH:MM:SSZ, like 2026-01-31T14:05:00Z";
 constexpr std::size_t kDateBytes = 10;       // YYYY-MM-DD
 constexpr std::size_t kTimestampBytes = 20;  // YYYY-MM-DDTHH:MM:SSZ
-
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 // Value of the decimal digits text[pos, pos + count); the caller has checked they are digits.
 int DigitsValue(std::string_view text, std::size_t pos, std::size_t count) {

@@ -11,7 +11,7 @@
 namespace probity {
 namespace {
 
-enum class Field {
+enum class FieldType {
   kUint,       // non-negative integer <= 2^53 - 1 (seq numbers)
   kAmount,     // positive integer minor units
   kCurrency,
@@ -47,7 +47,7 @@ enum class Field {
 
 struct FieldSpec {
   const char* name;
-  Field type;
+  FieldType type;
   bool required;
 };
 
@@ -58,9 +58,9 @@ struct KindSpec {
 
 const std::vector<FieldSpec>& CommonFields() {
   static const std::vector<FieldSpec> fields = {
-      {"v", Field::kUint, true},        {"seq", Field::kUint, true},
-      {"ts", Field::kTimestamp, true},  {"kind", Field::kText, true},
-      {"prev", Field::kHash, true},     {"signer", Field::kKeyId, true},
+      {"v", FieldType::kUint, true},        {"seq", FieldType::kUint, true},
+      {"ts", FieldType::kTimestamp, true},  {"kind", FieldType::kText, true},
+      {"prev", FieldType::kHash, true},     {"signer", FieldType::kKeyId, true},
   };
   return fields;
 }
@@ -70,38 +70,38 @@ const std::vector<FieldSpec>& CommonFields() {
 const std::vector<KindSpec>& Kinds() {
   static const std::vector<KindSpec> kinds = {
       {"ledger_created",
-       {{"origin", Field::kOrigin, true}, {"ledger_id", Field::kLedgerId, true},
-        {"signer_name", Field::kKeyName, true}, {"signer_key", Field::kPublicKey, true}}},
+       {{"origin", FieldType::kOrigin, true}, {"ledger_id", FieldType::kLedgerId, true},
+        {"signer_name", FieldType::kKeyName, true}, {"signer_key", FieldType::kPublicKey, true}}},
       {"signer_added",
-       {{"signer_name", Field::kKeyName, true}, {"signer_key", Field::kPublicKey, true}}},
-      {"signer_revoked", {{"key_id", Field::kKeyId, true}}},
+       {{"signer_name", FieldType::kKeyName, true}, {"signer_key", FieldType::kPublicKey, true}}},
+      {"signer_revoked", {{"key_id", FieldType::kKeyId, true}}},
       {"donor_added",
-       {{"subject", Field::kSubject, true}, {"donor_type", Field::kDonorType, true},
-        {"pii", Field::kBox, true}}},
+       {{"subject", FieldType::kSubject, true}, {"donor_type", FieldType::kDonorType, true},
+        {"pii", FieldType::kBox, true}}},
       {"donation",
-       {{"subject", Field::kSubject, false}, {"anonymous", Field::kTrue, false},
-        {"amount_minor", Field::kAmount, true}, {"currency", Field::kCurrency, true},
-        {"method", Field::kMethod, true}, {"date", Field::kDate, true},
-        {"scope", Field::kScope, true}, {"election", Field::kElection, false},
-        {"nature", Field::kNature, false}, {"cap_declared", Field::kTrue, false},
-        {"obligations", Field::kObligations, false},
-        {"flags", Field::kFlags, false}, {"import_ref", Field::kText, false},
-        {"import_aggregate_minor", Field::kAmount, false}, {"receipt", Field::kText, false},
-        {"external_id", Field::kExternalId, false}}},
+       {{"subject", FieldType::kSubject, false}, {"anonymous", FieldType::kTrue, false},
+        {"amount_minor", FieldType::kAmount, true}, {"currency", FieldType::kCurrency, true},
+        {"method", FieldType::kMethod, true}, {"date", FieldType::kDate, true},
+        {"scope", FieldType::kScope, true}, {"election", FieldType::kElection, false},
+        {"nature", FieldType::kNature, false}, {"cap_declared", FieldType::kTrue, false},
+        {"obligations", FieldType::kObligations, false},
+        {"flags", FieldType::kFlags, false}, {"import_ref", FieldType::kText, false},
+        {"import_aggregate_minor", FieldType::kAmount, false}, {"receipt", FieldType::kText, false},
+        {"external_id", FieldType::kExternalId, false}}},
       {"policy_adopted",
-       {{"pack_id", Field::kScope, true}, {"pack_sha256", Field::kHash, true},
-        {"pack_toml", Field::kPackText, true}}},
+       {{"pack_id", FieldType::kScope, true}, {"pack_sha256", FieldType::kHash, true},
+        {"pack_toml", FieldType::kPackText, true}}},
       {"scope_added",
-       {{"scope", Field::kScope, true}, {"pack_id", Field::kScope, true},
-        {"pack_sha256", Field::kHash, true}, {"valid_from", Field::kDate, true},
-        {"valid_until", Field::kDate, true}, {"params", Field::kParams, false}}},
+       {{"scope", FieldType::kScope, true}, {"pack_id", FieldType::kScope, true},
+        {"pack_sha256", FieldType::kHash, true}, {"valid_from", FieldType::kDate, true},
+        {"valid_until", FieldType::kDate, true}, {"params", FieldType::kParams, false}}},
       {"obligation_resolved",
-       {{"donation_seq", Field::kUint, true}, {"rule", Field::kRuleId, true},
-        {"how", Field::kText, true}, {"date", Field::kDate, true}}},
+       {{"donation_seq", FieldType::kUint, true}, {"rule", FieldType::kRuleId, true},
+        {"how", FieldType::kText, true}, {"date", FieldType::kDate, true}}},
       {"refund",
-       {{"subject", Field::kSubject, true}, {"donation_seq", Field::kUint, true},
-        {"amount_minor", Field::kAmount, true}, {"currency", Field::kCurrency, true},
-        {"date", Field::kDate, true}, {"reason", Field::kText, false}}},
+       {{"subject", FieldType::kSubject, true}, {"donation_seq", FieldType::kUint, true},
+        {"amount_minor", FieldType::kAmount, true}, {"currency", FieldType::kCurrency, true},
+        {"date", FieldType::kDate, true}, {"reason", FieldType::kText, false}}},
       // Restates a donation recorded wrongly (a typing error in the amount,
       // method or date): the latest correction of a donation gives its amount,
       // method, date, obligations and flags; the donation and earlier
@@ -109,51 +109,51 @@ const std::vector<KindSpec>& Kinds() {
       // copies of the donation's, so that the index columns can serve the
       // donor's and the scope's aggregates.
       {"correction",
-       {{"donation_seq", Field::kUint, true}, {"subject", Field::kSubject, false},
-        {"scope", Field::kScope, true}, {"currency", Field::kCurrency, true},
-        {"amount_minor", Field::kAmount, true}, {"method", Field::kMethod, true},
-        {"date", Field::kDate, true}, {"reason", Field::kText, true},
-        {"obligations", Field::kObligations, false}, {"flags", Field::kFlags, false}}},
+       {{"donation_seq", FieldType::kUint, true}, {"subject", FieldType::kSubject, false},
+        {"scope", FieldType::kScope, true}, {"currency", FieldType::kCurrency, true},
+        {"amount_minor", FieldType::kAmount, true}, {"method", FieldType::kMethod, true},
+        {"date", FieldType::kDate, true}, {"reason", FieldType::kText, true},
+        {"obligations", FieldType::kObligations, false}, {"flags", FieldType::kFlags, false}}},
       // GDPR Art. 30(1)(b)-(f), Art. 13: a processing purpose, its legal basis,
       // how long its data is kept and what it is for. Consents name one.
       {"purpose_added",
-       {{"purpose", Field::kScope, true}, {"basis", Field::kText, true},
-        {"retention", Field::kPeriod, true}, {"description", Field::kLongText, true}}},
+       {{"purpose", FieldType::kScope, true}, {"basis", FieldType::kText, true},
+        {"retention", FieldType::kPeriod, true}, {"description", FieldType::kLongText, true}}},
       {"consent",
-       {{"subject", Field::kSubject, true}, {"purpose", Field::kScope, true},
-        {"text_sha256", Field::kHash, true}, {"channel", Field::kScope, true},
-        {"date", Field::kDate, true}, {"text_version", Field::kText, false},
-        {"evidence", Field::kText, false}}},
+       {{"subject", FieldType::kSubject, true}, {"purpose", FieldType::kScope, true},
+        {"text_sha256", FieldType::kHash, true}, {"channel", FieldType::kScope, true},
+        {"date", FieldType::kDate, true}, {"text_version", FieldType::kText, false},
+        {"evidence", FieldType::kText, false}}},
       {"consent_withdrawal",
-       {{"subject", Field::kSubject, true}, {"purpose", Field::kScope, true},
-        {"consent_seq", Field::kUint, true}, {"date", Field::kDate, true},
-        {"channel", Field::kScope, false}, {"evidence", Field::kText, false}}},
+       {{"subject", FieldType::kSubject, true}, {"purpose", FieldType::kScope, true},
+        {"consent_seq", FieldType::kUint, true}, {"date", FieldType::kDate, true},
+        {"channel", FieldType::kScope, false}, {"evidence", FieldType::kText, false}}},
       // The GDPR request register (Art. 12(3)). A request's id is the seq of
       // its request_opened entry; the later entries name it and repeat its
       // subject, so the subject index finds a person's whole register.
       {"request_opened",
-       {{"subject", Field::kSubject, true}, {"request_type", Field::kRequestType, true},
-        {"received", Field::kDate, true}, {"channel", Field::kScope, true},
-        {"due", Field::kDate, true}}},
+       {{"subject", FieldType::kSubject, true}, {"request_type", FieldType::kRequestType, true},
+        {"received", FieldType::kDate, true}, {"channel", FieldType::kScope, true},
+        {"due", FieldType::kDate, true}}},
       {"request_extended",
-       {{"request_seq", Field::kUint, true}, {"subject", Field::kSubject, true},
-        {"date", Field::kDate, true}, {"reason", Field::kText, true},
-        {"due", Field::kDate, true}}},
+       {{"request_seq", FieldType::kUint, true}, {"subject", FieldType::kSubject, true},
+        {"date", FieldType::kDate, true}, {"reason", FieldType::kText, true},
+        {"due", FieldType::kDate, true}}},
       {"request_closed",
-       {{"request_seq", Field::kUint, true}, {"subject", Field::kSubject, true},
-        {"date", Field::kDate, true}, {"outcome", Field::kOutcome, true},
-        {"basis", Field::kLongText, false}, {"possible_from", Field::kDate, false},
-        {"answer_sha256", Field::kHash, false}, {"note", Field::kText, false}}},
+       {{"request_seq", FieldType::kUint, true}, {"subject", FieldType::kSubject, true},
+        {"date", FieldType::kDate, true}, {"outcome", FieldType::kOutcome, true},
+        {"basis", FieldType::kLongText, false}, {"possible_from", FieldType::kDate, false},
+        {"answer_sha256", FieldType::kHash, false}, {"note", FieldType::kText, false}}},
       // Rectification (Art. 16): the subject's personal data restated, as a
       // new box under the same subject key. The latest one is in force.
       {"donor_corrected",
-       {{"subject", Field::kSubject, true}, {"pii", Field::kBox, true},
-        {"request_seq", Field::kUint, false}}},
+       {{"subject", FieldType::kSubject, true}, {"pii", FieldType::kBox, true},
+        {"request_seq", FieldType::kUint, false}}},
       // Erasure (Art. 17) by crypto-shredding: the subject's vault key was
       // destroyed in the same transaction. No personal data in it.
       {"erasure",
-       {{"subject", Field::kSubject, true}, {"date", Field::kDate, true},
-        {"ground", Field::kErasureGround, true}, {"request_seq", Field::kUint, false}}},
+       {{"subject", FieldType::kSubject, true}, {"date", FieldType::kDate, true},
+        {"ground", FieldType::kErasureGround, true}, {"request_seq", FieldType::kUint, false}}},
   };
   return kinds;
 }
@@ -188,25 +188,25 @@ Status OneOf(std::string_view s, std::initializer_list<const char*> allowed) {
   return Status::InvalidArgument("must be one of " + list);
 }
 
-Status CheckString(Field type, const std::string& s) {
+Status CheckString(FieldType type, const std::string& s) {
   switch (type) {
-    case Field::kCurrency: return LookupCurrency(s).status();
-    case Field::kDate: return ParseDate(s).status();
-    case Field::kTimestamp: return ParseTimestamp(s).status();
-    case Field::kHash:
+    case FieldType::kCurrency: return LookupCurrency(s).status();
+    case FieldType::kDate: return ParseDate(s).status();
+    case FieldType::kTimestamp: return ParseTimestamp(s).status();
+    case FieldType::kHash:
       return IsLowerHex(s, 64) ? Status::OK() : Status::InvalidArgument("not 64 lower-case hex");
-    case Field::kKeyId:
+    case FieldType::kKeyId:
       return IsLowerHex(s, 8) ? Status::OK() : Status::InvalidArgument("not 8 lower-case hex");
-    case Field::kLedgerId:
+    case FieldType::kLedgerId:
       return IsLowerHex(s, 32) ? Status::OK() : Status::InvalidArgument("not 32 lower-case hex");
-    case Field::kPublicKey: return Base64DecodeFixed<kPublicKeyBytes>(s, "public key").status();
-    case Field::kKeyName: return ValidateKeyName(s);
-    case Field::kOrigin: return ValidateOrigin(s);
-    case Field::kSubject: return ValidateSubjectId(s);
-    case Field::kScope: return ValidateScopeId(s);
-    case Field::kMethod: return ValidateMethod(s);
-    case Field::kDonorType: return ValidateDonorType(s);
-    case Field::kBox: {
+    case FieldType::kPublicKey: return Base64DecodeFixed<kPublicKeyBytes>(s, "public key").status();
+    case FieldType::kKeyName: return ValidateKeyName(s);
+    case FieldType::kOrigin: return ValidateOrigin(s);
+    case FieldType::kSubject: return ValidateSubjectId(s);
+    case FieldType::kScope: return ValidateScopeId(s);
+    case FieldType::kMethod: return ValidateMethod(s);
+    case FieldType::kDonorType: return ValidateDonorType(s);
+    case FieldType::kBox: {
       Result<Bytes> box = Base64Decode(s);
       if (!box.ok()) return box.status();
       if (box->size() < kAeadNonceBytes + kAeadTagBytes) {
@@ -214,27 +214,27 @@ Status CheckString(Field type, const std::string& s) {
       }
       return Status::OK();
     }
-    case Field::kText: return CheckText(s, 256);
-    case Field::kLongText: return CheckText(s, 1024);
-    case Field::kPeriod: return ParsePeriod(s).status();
-    case Field::kRequestType:
+    case FieldType::kText: return CheckText(s, 256);
+    case FieldType::kLongText: return CheckText(s, 1024);
+    case FieldType::kPeriod: return ParsePeriod(s).status();
+    case FieldType::kRequestType:
       return OneOf(s, {"access", "erasure", "rectification", "restriction", "objection",
                        "portability"});
-    case Field::kOutcome: return OneOf(s, {"answered", "refused", "withdrawn"});
-    case Field::kErasureGround: return OneOf(s, {"request", "retention-ended"});
-    case Field::kRuleId: return ValidateRuleId(s);
-    case Field::kExternalId: return ValidateExternalId(s);
-    case Field::kElection:
+    case FieldType::kOutcome: return OneOf(s, {"answered", "refused", "withdrawn"});
+    case FieldType::kErasureGround: return OneOf(s, {"request", "retention-ended"});
+    case FieldType::kRuleId: return ValidateRuleId(s);
+    case FieldType::kExternalId: return ValidateExternalId(s);
+    case FieldType::kElection:
       return s.size() == 5 && std::isupper(static_cast<unsigned char>(s[0])) &&
                      std::all_of(s.begin() + 1, s.end(),
                                  [](char c) { return c >= '0' && c <= '9'; })
                  ? Status::OK()
                  : Status::InvalidArgument("not an election designation such as P2026 or G2026");
-    case Field::kNature:
+    case FieldType::kNature:
       return s == "gift" || s == "membership-fee"
                  ? Status::OK()
                  : Status::InvalidArgument("must be gift or membership-fee");
-    case Field::kPackText: {
+    case FieldType::kPackText: {
       if (s.empty() || s.size() > kPackTextBytesMax) return Status::InvalidArgument("bad size");
       bool bad = std::any_of(s.begin(), s.end(), [](char ch) {
         auto c = static_cast<unsigned char>(ch);
@@ -246,20 +246,20 @@ Status CheckString(Field type, const std::string& s) {
   }
 }
 
-Status CheckStructured(Field type, const Json& value);
+Status CheckStructured(FieldType type, const Json& value);
 
 Status CheckField(const FieldSpec& spec, const Json& value) {
-  if (spec.type == Field::kTrue) {
+  if (spec.type == FieldType::kTrue) {
     return value == Json(true) ? Status::OK() : Status::InvalidArgument("must be true");
   }
-  if (spec.type == Field::kParams || spec.type == Field::kObligations ||
-      spec.type == Field::kFlags) {
+  if (spec.type == FieldType::kParams || spec.type == FieldType::kObligations ||
+      spec.type == FieldType::kFlags) {
     return CheckStructured(spec.type, value);
   }
-  if (spec.type == Field::kUint || spec.type == Field::kAmount) {
+  if (spec.type == FieldType::kUint || spec.type == FieldType::kAmount) {
     if (!value.is_number_integer()) return Status::InvalidArgument("must be an integer");
     std::int64_t n = value.get<std::int64_t>();
-    std::int64_t min = spec.type == Field::kAmount ? 1 : 0;
+    std::int64_t min = spec.type == FieldType::kAmount ? 1 : 0;
     if (n < min || n > kAmountMinorMax) return Status::InvalidArgument("out of range");
     return Status::OK();
   }
@@ -304,10 +304,10 @@ Status CheckObligations(const Json& value) {
   if (!value.is_array() || value.empty() || value.size() > 8) {
     return Status::InvalidArgument("must be an array of 1 to 8 obligations");
   }
-  static const std::vector<FieldSpec> fields = {{"rule", Field::kRuleId, true},
-                                                {"due", Field::kDate, true},
-                                                {"action", Field::kText, true},
-                                                {"cure_minor", Field::kAmount, false}};
+  static const std::vector<FieldSpec> fields = {{"rule", FieldType::kRuleId, true},
+                                                {"due", FieldType::kDate, true},
+                                                {"action", FieldType::kText, true},
+                                                {"cure_minor", FieldType::kAmount, false}};
   for (const Json& o : value) {
     if (!o.is_object()) return Status::InvalidArgument("an obligation is an object");
     std::size_t found = 0;
@@ -322,9 +322,9 @@ Status CheckObligations(const Json& value) {
   return Status::OK();
 }
 
-Status CheckStructured(Field type, const Json& value) {
-  if (type == Field::kParams) return CheckParams(value);
-  if (type == Field::kObligations) return CheckObligations(value);
+Status CheckStructured(FieldType type, const Json& value) {
+  if (type == FieldType::kParams) return CheckParams(value);
+  if (type == FieldType::kObligations) return CheckObligations(value);
   if (!value.is_array() || value.empty() || value.size() > 8) {
     return Status::InvalidArgument("must be an array of 1 to 8 ids");
   }

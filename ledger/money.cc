@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "ledger/ascii.h"
+
 namespace probity {
 
 namespace {
@@ -20,9 +22,6 @@ constexpr std::array<Currency, 6> kCurrencies = {{
     {"JPY", 0},
     {"USD", 2},
 }};
-
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 std::string KnownCurrencyList() {
   std::string list;

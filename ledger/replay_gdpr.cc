@@ -8,11 +8,11 @@
 namespace probity {
 namespace {
 
-std::string Str(const Json& e, const char* field) { return e.at(field).get<std::string>(); }
+std::string StrAt(const Json& e, const char* field) { return e.at(field).get<std::string>(); }
 
 Date DateOf(const Json& e, const char* field) {
   // Replayed entries passed ValidateEntry, so their dates parse.
-  Result<Date> d = ParseDate(Str(e, field));
+  Result<Date> d = ParseDate(StrAt(e, field));
   PROBITY_ASSERT(d.ok());
   return *d;
 }
@@ -22,20 +22,20 @@ Status Refused(const Status& st) { return Status::VerificationFailed(st.message(
 }  // namespace
 
 Status Replay::CheckGdprRecord(const Json& e) {
-  const std::string kind = Str(e, "kind");
+  const std::string kind = StrAt(e, "kind");
   if (kind == "purpose_added") {
-    if (!purposes_.insert(Str(e, "purpose")).second) {
-      return Status::VerificationFailed("purpose " + Str(e, "purpose") + " registered twice");
+    if (!purposes_.insert(StrAt(e, "purpose")).second) {
+      return Status::VerificationFailed("purpose " + StrAt(e, "purpose") + " registered twice");
     }
     return Status::OK();
   }
-  if (kind == "consent" && purposes_.count(Str(e, "purpose")) == 0) {
-    return Status::VerificationFailed("consent names purpose " + Str(e, "purpose") +
+  if (kind == "consent" && purposes_.count(StrAt(e, "purpose")) == 0) {
+    return Status::VerificationFailed("consent names purpose " + StrAt(e, "purpose") +
                                       ", which was never registered");
   }
   if (kind == "request_opened") {
     if (DateOf(e, "due") != RequestFirstDue(DateOf(e, "received"))) {
-      return Status::VerificationFailed("request due " + Str(e, "due") +
+      return Status::VerificationFailed("request due " + StrAt(e, "due") +
                                         " is not received + 1 month (" +
                                         FormatDate(RequestFirstDue(DateOf(e, "received"))) + ")");
     }
@@ -53,12 +53,12 @@ Status Replay::CheckGdprRecord(const Json& e) {
   RequestRecord& r = it->second;
   Status st;
   if (kind == "request_extended") {
-    st = CheckRequestExtension(r, Str(e, "subject"), DateOf(e, "date"), DateOf(e, "due"));
+    st = CheckRequestExtension(r, StrAt(e, "subject"), DateOf(e, "date"), DateOf(e, "due"));
   } else if (kind == "request_closed") {
-    st = CheckRequestClosing(r, Str(e, "subject"), DateOf(e, "date"), Str(e, "outcome"),
+    st = CheckRequestClosing(r, StrAt(e, "subject"), DateOf(e, "date"), StrAt(e, "outcome"),
                              e.contains("basis"), e.contains("possible_from"));
   } else {
-    st = CheckRequestErasure(r, Str(e, "subject"));
+    st = CheckRequestErasure(r, StrAt(e, "subject"));
   }
   if (!st.ok()) return Refused(st);
   ApplyRequestEntry(e, &r);

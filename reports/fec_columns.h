@@ -87,6 +87,9 @@ constexpr std::size_t Col(const std::array<std::string_view, N>& columns, std::s
   return N;  // not a column: any use of it fails the static_asserts in fec_report.cc
 }
 
+// Index of a Schedule A column.
+constexpr std::size_t Sa(std::string_view name) { return Col(kScheduleAColumns, name); }
+
 // Where a Schedule A contributor column lives in the donor's sealed personal
 // data, and its length in INDIVIDUAL_RECEIPT.json: import reads these
 // columns into the donor, the report writes them back.

@@ -15,8 +15,6 @@ namespace {
 
 constexpr std::size_t kScheduleAFieldsMin = 22;  // through contribution_aggregate
 
-constexpr std::size_t Sa(std::string_view name) { return Col(kScheduleAColumns, name); }
-
 // .fec text is ASCII; older filings carry Latin-1 bytes. Both become UTF-8.
 std::string Latin1ToUtf8(std::string_view s) {
   std::string out;

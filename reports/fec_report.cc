@@ -11,7 +11,6 @@
 namespace probity::fec {
 namespace {
 
-constexpr std::size_t Sa(std::string_view name) { return Col(kScheduleAColumns, name); }
 constexpr std::size_t F3(std::string_view name) { return Col(kForm3Columns, name); }
 static_assert(Sa("memo_text_description") == 43 && Sa("reference_code") == 44);
 static_assert(F3("L20d_total_contribution_refunds_ytd") == 90);

@@ -3,10 +3,16 @@
 # ledger (an encrypted SQLCipher file in ./demo, no server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
-scripts/build.sh >/dev/null
-probity=$PWD/build/probity
-demo=$PWD/demo
+# PROBITY_BIN: run an already built binary instead (the test suite runs this
+# script with its own build); PROBITY_DEMO_DIR: where the demo ledger goes.
+if [ -n "${PROBITY_BIN:-}" ]; then
+  probity=$PROBITY_BIN
+else
+  scripts/install-deps.sh
+  scripts/build.sh >/dev/null
+  probity=$PWD/build/probity
+fi
+demo=${PROBITY_DEMO_DIR:-$PWD/demo}
 rm -rf "$demo" && mkdir -m 700 "$demo" && cd "$demo"
 
 # Demo secrets in files (mode 0600). Real users type them at the prompt.
@@ -46,6 +52,7 @@ status=0
 "$probity" donation add --donor "$paul" --amount 300.00 --currency EUR --method cheque \
   --date 2027-01-10 --scope fr-pres-2027 || status=$?
 echo "exit code $status (3: refused by a policy rule; nothing was written)" >&2
+[ "$status" -eq 3 ] || { echo "demo: expected exit code 3, got $status" >&2; exit 1; }
 step check --donor "$paul" --amount 100.00 ...   "# the same decision, without writing"
 "$probity" check --donor "$paul" --amount 100.00 --currency EUR --method cheque \
   --date 2027-01-10 --scope fr-pres-2027

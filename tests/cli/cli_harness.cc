@@ -71,7 +71,11 @@ void Pump(int in_fd, int out_fd, int err_fd, const std::string& input, RunResult
     std::array<pollfd, 3> fds{{{in_fd, POLLOUT, 0}, {out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}}};
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) { kill(pid, SIGKILL); break; }
+    if (left.count() <= 0) {
+      kill(pid, SIGKILL);
+      r->timed_out = true;
+      break;
+    }
     if (poll(fds.data(), fds.size(), static_cast<int>(left.count())) < 0 && errno != EINTR) break;
     if (in_fd >= 0 && (fds[0].revents & (POLLOUT | POLLERR | POLLHUP)) != 0) {
       ssize_t n = write(in_fd, input.data() + written, input.size() - written);
@@ -96,8 +100,11 @@ std::string Sha256Hex(const std::string& bytes) { return HexEncode(Sha256(AsByte
 }  // namespace
 
 std::string RunResult::Describe() const {
-  return "exit " + std::to_string(exit_code) + "\n--- stdout ---\n" + out + "--- stderr ---\n" +
-         err;
+  const std::string how =
+      timed_out ? " (killed: still running after " + std::to_string(kRunTimeoutMs / 1000) + " s)"
+                : "";
+  return "exit " + std::to_string(exit_code) + how + "\n--- stdout ---\n" + out +
+         "--- stderr ---\n" + err;
 }
 
 RunResult RunProgram(const std::vector<std::string>& args, const Env& env,

@@ -39,6 +39,7 @@ constexpr const char* kKeyPassphrase = "treasurer key passphrase";
 
 struct RunResult {
   int exit_code = -1;  // 128 + signal if the child was killed
+  bool timed_out = false;  // killed by RunProgram's time limit
   std::string out;
   std::string err;
   // For assertion messages.

@@ -21,7 +21,7 @@ constexpr const char* kFrPack = "fr-candidate-2027-presidential";
 constexpr const char* kUsPack = "us-fec-2025-2026-candidate";
 constexpr const char* kUkPack = "uk-ppera-party";
 
-json ParseJson(const RunResult& r) {
+json ParsePolicyJson(const RunResult& r) {
   json j = json::parse(r.out, nullptr, /*allow_exceptions=*/false);
   EXPECT_FALSE(j.is_discarded()) << "stdout is not JSON\n" << r.Describe();
   return j;
@@ -47,7 +47,7 @@ class PolicyTest : public PreparedLedgerTest {
   json OkJson(const Args& args) {
     RunResult r;
     Ok(args, &r);
-    return ParseJson(r);
+    return ParsePolicyJson(r);
   }
   // Runs a command that must fail with `exit_code`, naming each of `problems`
   // on stderr, and change nothing in the ledger file.
@@ -196,7 +196,7 @@ TEST_F(PolicyTest, FrenchCandidateCapIsEnforcedBeforeWriting) {
 
   check_over.push_back("--json");
   RunResult j = Unchanged(check_over, kExitRefused, {"4,800.00 EUR"}, /*json_out=*/true);
-  json d = ParseJson(j);
+  json d = ParsePolicyJson(j);
   EXPECT_EQ(d["accepted"], false);
   EXPECT_EQ(d["rule"], "L52-8-cap");
   EXPECT_EQ(d["source"], "Code électoral, art. L52-8 al. 1");

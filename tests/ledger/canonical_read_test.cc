@@ -47,9 +47,9 @@ bool ExpectAgree(std::string_view bytes) {
   const std::optional<Json> reference = Reference(bytes);
   EXPECT_EQ(fast.has_value(), reference.has_value())
       << "fast " << (fast ? "accepts" : "refuses") << ", reference "
-      << (reference ? "accepts" : "refuses") << ": " << testing::PrintToString(std::string(bytes));
+      << (reference ? "accepts" : "refuses") << ": " << ::testing::PrintToString(std::string(bytes));
   if (fast && reference) {
-    EXPECT_TRUE(Same(*fast, *reference)) << testing::PrintToString(std::string(bytes));
+    EXPECT_TRUE(Same(*fast, *reference)) << ::testing::PrintToString(std::string(bytes));
   }
   // And ParseCanonical, which takes the fast path first, says the same.
   EXPECT_EQ(ParseCanonical(bytes).ok(), reference.has_value());
@@ -85,7 +85,7 @@ TEST(ReadCanonicalExact, RefusesWhatCanonicalizeWouldNotWrite) {
            "{\"\x80\":1}", "{}x", "{}{}", "[1]]", "\"a\"b", "{\"a\":1", "[", "\"abc", "{\"a\"}",
            "{\"a\":}", "{1:2}", "[1,]", "[,1]", "{,}", "{\"a\":1,}", "/**/{}", "\"\\",
            "\"" + std::string(kCanonicalBytesMax - 1, 'a') + "\""}) {
-    EXPECT_FALSE(ExpectAgree(bad)) << testing::PrintToString(bad);
+    EXPECT_FALSE(ExpectAgree(bad)) << ::testing::PrintToString(bad);
   }
   EXPECT_TRUE(ExpectAgree("\"" + std::string(kCanonicalBytesMax - 2, 'a') + "\""));
 }

@@ -34,8 +34,8 @@ constexpr int kPauseAfterEntries = 25;
 constexpr int kDelayMsMin = 1;
 constexpr int kDelayMsMax = 200;
 
-KdfParams CheapKdf() { return KdfParams{crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN}; }
-SecretBytes Pass() { return SecretBytes::FromString("crash test passphrase"); }
+KdfParams CrashKdf() { return KdfParams{crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN}; }
+SecretBytes CrashPass() { return SecretBytes::FromString("crash test passphrase"); }
 
 std::uint32_t CrashSeed() {
   const char* env = std::getenv("PROBITY_CRASH_SEED");
@@ -55,7 +55,7 @@ EntryDraft DonationDraft(const std::string& subject) {
 [[noreturn]] void AppendForever(const std::string& path, const NamedKey& key,
                                 const std::string& subject, int batch_entries, int notify_fd,
                                 int pause_fd) {
-  auto ledger = Ledger::Open(path, Pass(), CheapKdf());
+  auto ledger = Ledger::Open(path, CrashPass(), CrashKdf());
   if (!ledger.ok()) _exit(2);
   for (;;) {
     auto seqs = (*ledger)->Append(key, [&](AppendBatch& batch) -> Status {
@@ -86,7 +86,7 @@ class CrashTest : public ::testing::Test {
     seed_ = CrashSeed();
     rng_.seed(seed_);
     std::printf("crash test seed: %u (replay with PROBITY_CRASH_SEED=%u)\n", seed_, seed_);
-    auto ledger = Ledger::Create(path_, Pass(), "test.example/crash", key_, CheapKdf());
+    auto ledger = Ledger::Create(path_, CrashPass(), "test.example/crash", key_, CrashKdf());
     ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
     auto donor = AddDonor(**ledger, key_, NewDonor{"person", DonorPii{"Crash Donor", "FR", "FR",
                                                                       "", "", "", ""}});
@@ -99,7 +99,7 @@ class CrashTest : public ::testing::Test {
   // Opens the ledger as a fresh process would after the crash, verifies it in
   // full, and returns its entry count (-1 after a failed assertion).
   std::int64_t VerifiedCount() {
-    auto ledger = Ledger::Open(path_, Pass(), CheapKdf());
+    auto ledger = Ledger::Open(path_, CrashPass(), CrashKdf());
     EXPECT_TRUE(ledger.ok()) << ledger.status().ToString();
     if (!ledger.ok()) return -1;
     auto report = VerifyLedger(**ledger);

@@ -17,7 +17,7 @@
 namespace probity {
 namespace {
 
-const KdfParams kFastKdf{crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN};
+const KdfParams kKeyFileKdf{crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN};
 
 // Each test gets its own directory, removed with everything in it afterwards.
 class KeyFileTest : public ::testing::Test {
@@ -44,7 +44,7 @@ class KeyFileTest : public ::testing::Test {
   // Writes a valid key file and returns its path.
   std::string WriteGood(const std::string& name = "good.key") {
     const std::string path = Path(name);
-    EXPECT_TRUE(WriteKeyFile(path, key_, pass_, kFastKdf).ok());
+    EXPECT_TRUE(WriteKeyFile(path, key_, pass_, kKeyFileKdf).ok());
     return path;
   }
 
@@ -134,7 +134,7 @@ TEST_F(KeyFileTest, NeverOverwrites) {
   const std::string before = Slurp(path);
   Result<SigningKey> other = GenerateSigningKey();
   ASSERT_TRUE(other.ok());
-  Status st = WriteKeyFile(path, NamedKey{"dpo", std::move(other).value()}, pass_, kFastKdf);
+  Status st = WriteKeyFile(path, NamedKey{"dpo", std::move(other).value()}, pass_, kKeyFileKdf);
   EXPECT_TRUE(st.IsInvalidArgument()) << st.ToString();
   EXPECT_NE(st.message().find("already exists"), std::string::npos);
   EXPECT_EQ(Slurp(path), before);
@@ -143,13 +143,13 @@ TEST_F(KeyFileTest, NeverOverwrites) {
 TEST_F(KeyFileTest, WriteRefusesBadNameAndParams) {
   NamedKey bad{"bad name", {SecretBytes(kSecretKeyBytes), {}}};
   bad.key = SigningKeyFromSeed(Bytes(32, 1)).value();
-  EXPECT_TRUE(WriteKeyFile(Path("a.key"), bad, pass_, kFastKdf).IsInvalidArgument());
+  EXPECT_TRUE(WriteKeyFile(Path("a.key"), bad, pass_, kKeyFileKdf).IsInvalidArgument());
   EXPECT_TRUE(WriteKeyFile(Path("b.key"), key_, pass_, {0, 8192}).IsInvalidArgument());
   EXPECT_TRUE(WriteKeyFile(Path("c.key"), key_, pass_, {kKeyFileOpslimitMax + 1, 8192})
                   .IsInvalidArgument());
   EXPECT_TRUE(WriteKeyFile(Path("d.key"), key_, pass_, {1, kKeyFileMemlimitBytesMax + 1})
                   .IsInvalidArgument());
-  EXPECT_TRUE(WriteKeyFile(dir_ + "/no/such/dir.key", key_, pass_, kFastKdf).code() ==
+  EXPECT_TRUE(WriteKeyFile(dir_ + "/no/such/dir.key", key_, pass_, kKeyFileKdf).code() ==
               StatusCode::kIoError);
   struct stat st {};
   EXPECT_NE(::stat((dir_ + "/a.key").c_str(), &st), 0);  // nothing left behind

@@ -259,13 +259,13 @@ TEST(MerkleVectors, KnownProofs) {
 
 // ---- Every proof in every tree of 1 to 64 leaves. ----
 
-class MerkleEveryProof : public testing::TestWithParam<std::uint64_t> {
+class MerkleEveryProof : public ::testing::TestWithParam<std::uint64_t> {
  protected:
   const std::vector<Hash> leaves_ = TestLeaves(64);
   // One tree serves every size: perfect nodes never change once complete.
   const MemoryTree tree_ = TreeOf(leaves_);
 };
-INSTANTIATE_TEST_SUITE_P(TreeSizes, MerkleEveryProof, testing::Range<std::uint64_t>(1, 65));
+INSTANTIATE_TEST_SUITE_P(TreeSizes, MerkleEveryProof, ::testing::Range<std::uint64_t>(1, 65));
 
 TEST_P(MerkleEveryProof, InclusionMatchesNaiveAndRejectsTampering) {
   const std::uint64_t n = GetParam();

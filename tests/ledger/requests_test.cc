@@ -11,12 +11,12 @@
 namespace probity::testing {
 namespace {
 
-Date D(const char* text) { return ParseDate(text).value(); }
+Date Ymd(const char* text) { return ParseDate(text).value(); }
 
 NewClosing Closing(std::int64_t id, const char* date, const char* outcome = "answered") {
   NewClosing c;
   c.request_seq = id;
-  c.date = D(date);
+  c.date = Ymd(date);
   c.outcome = outcome;
   return c;
 }
@@ -28,12 +28,12 @@ class RequestsTest : public LedgerTest {
     jeanne_ = AddPerson("Jeanne");
   }
   std::int64_t Open(const char* type, const char* received) {
-    auto seq = OpenRequest(*ledger_, key_, NewRequest{jeanne_, type, D(received), "email"}, today_);
+    auto seq = OpenRequest(*ledger_, key_, NewRequest{jeanne_, type, Ymd(received), "email"}, today_);
     EXPECT_TRUE(seq.ok()) << seq.status().ToString();
     return seq.ok() ? *seq : -1;
   }
   Status Extend(std::int64_t id, const char* date, std::int64_t months = 1) {
-    return ExtendRequest(*ledger_, key_, NewExtension{id, D(date), "many requests", months}, today_)
+    return ExtendRequest(*ledger_, key_, NewExtension{id, Ymd(date), "many requests", months}, today_)
         .status();
   }
   Status Close(NewClosing c) { return CloseRequest(*ledger_, key_, c, today_).status(); }
@@ -46,18 +46,18 @@ class RequestsTest : public LedgerTest {
   }
 
   std::string jeanne_;
-  Date today_ = D("2100-12-31");
+  Date today_ = Ymd("2100-12-31");
 };
 
 TEST(RequestDeadlines, OneMonthAcrossMonthEnds) {
-  EXPECT_EQ(RequestFirstDue(D("2027-01-31")), D("2027-02-28"));
-  EXPECT_EQ(RequestFirstDue(D("2028-01-31")), D("2028-02-29"));  // leap year
-  EXPECT_EQ(RequestFirstDue(D("2100-01-31")), D("2100-02-28"));  // not a leap year
-  EXPECT_EQ(RequestFirstDue(D("2000-01-31")), D("2000-02-29"));  // divisible by 400
-  EXPECT_EQ(RequestFirstDue(D("2027-03-31")), D("2027-04-30"));
-  EXPECT_EQ(RequestFirstDue(D("2027-12-15")), D("2028-01-15"));
-  EXPECT_EQ(RequestDueLimit(D("2027-11-30")), D("2028-02-29"));
-  EXPECT_EQ(RequestDueLimit(D("2027-01-31")), D("2027-04-30"));
+  EXPECT_EQ(RequestFirstDue(Ymd("2027-01-31")), Ymd("2027-02-28"));
+  EXPECT_EQ(RequestFirstDue(Ymd("2028-01-31")), Ymd("2028-02-29"));  // leap year
+  EXPECT_EQ(RequestFirstDue(Ymd("2100-01-31")), Ymd("2100-02-28"));  // not a leap year
+  EXPECT_EQ(RequestFirstDue(Ymd("2000-01-31")), Ymd("2000-02-29"));  // divisible by 400
+  EXPECT_EQ(RequestFirstDue(Ymd("2027-03-31")), Ymd("2027-04-30"));
+  EXPECT_EQ(RequestFirstDue(Ymd("2027-12-15")), Ymd("2028-01-15"));
+  EXPECT_EQ(RequestDueLimit(Ymd("2027-11-30")), Ymd("2028-02-29"));
+  EXPECT_EQ(RequestDueLimit(Ymd("2027-01-31")), Ymd("2027-04-30"));
 }
 
 TEST_F(RequestsTest, OpenComputesTheDueDateAndTheFoldReadsItBack) {
@@ -67,31 +67,31 @@ TEST_F(RequestsTest, OpenComputesTheDueDateAndTheFoldReadsItBack) {
   EXPECT_EQ(r.subject, jeanne_);
   EXPECT_EQ(r.type, "access");
   EXPECT_EQ(r.channel, "email");
-  EXPECT_EQ(r.first_due, D("2028-02-29"));
-  EXPECT_EQ(r.due, D("2028-02-29"));
+  EXPECT_EQ(r.first_due, Ymd("2028-02-29"));
+  EXPECT_EQ(r.due, Ymd("2028-02-29"));
   EXPECT_FALSE(r.closed);
-  EXPECT_FALSE(r.Overdue(D("2028-02-29")));  // the due day itself is in time
-  EXPECT_TRUE(r.Overdue(D("2028-03-01")));
-  EXPECT_EQ(r.DaysToDue(D("2028-02-27")), 2);
-  EXPECT_EQ(r.DaysToDue(D("2028-03-02")), -2);
+  EXPECT_FALSE(r.Overdue(Ymd("2028-02-29")));  // the due day itself is in time
+  EXPECT_TRUE(r.Overdue(Ymd("2028-03-01")));
+  EXPECT_EQ(r.DaysToDue(Ymd("2028-02-27")), 2);
+  EXPECT_EQ(r.DaysToDue(Ymd("2028-03-02")), -2);
   EXPECT_TRUE(VerifyLedger(*ledger_).value().failure.ok());
 }
 
 TEST_F(RequestsTest, OpenRefusals) {
   const std::int64_t before = Count();
-  ExpectRefused(OpenRequest(*ledger_, key_, NewRequest{jeanne_, "access", D("2027-01-02"), "email"},
-                            D("2027-01-01"))
+  ExpectRefused(OpenRequest(*ledger_, key_, NewRequest{jeanne_, "access", Ymd("2027-01-02"), "email"},
+                            Ymd("2027-01-01"))
                     .status(),
                 "in the future", before);
   ExpectRefused(OpenRequest(*ledger_, key_,
-                            NewRequest{"S-0000000000", "access", D("2027-01-02"), "email"}, today_)
+                            NewRequest{"S-0000000000", "access", Ymd("2027-01-02"), "email"}, today_)
                     .status(),
                 "no donor S-0000000000", before);
-  ExpectRefused(OpenRequest(*ledger_, key_, NewRequest{jeanne_, "deletion", D("2027-01-02"), "email"},
+  ExpectRefused(OpenRequest(*ledger_, key_, NewRequest{jeanne_, "deletion", Ymd("2027-01-02"), "email"},
                             today_)
                     .status(),
                 "must be one of", before);
-  ExpectRefused(OpenRequest(*ledger_, key_, NewRequest{jeanne_, "access", D("2027-01-02"), "E Mail"},
+  ExpectRefused(OpenRequest(*ledger_, key_, NewRequest{jeanne_, "access", Ymd("2027-01-02"), "E Mail"},
                             today_)
                     .status(),
                 "--channel", before);
@@ -100,14 +100,14 @@ TEST_F(RequestsTest, OpenRefusals) {
 TEST_F(RequestsTest, ExtendByTwoMonthsCountsFromReceipt) {
   const std::int64_t id = Open("access", "2027-01-31");
   ASSERT_TRUE(Extend(id, "2027-02-28").ok());
-  EXPECT_EQ(Load(id).due, D("2027-03-31"));  // received + 2 months, not 28 Feb + 1 month
+  EXPECT_EQ(Load(id).due, Ymd("2027-03-31"));  // received + 2 months, not 28 Feb + 1 month
   ASSERT_TRUE(Extend(id, "2027-02-28").ok());
   RequestRecord r = Load(id);
-  EXPECT_EQ(r.due, D("2027-04-30"));
+  EXPECT_EQ(r.due, Ymd("2027-04-30"));
   ASSERT_EQ(r.extensions.size(), 2u);
-  EXPECT_EQ(r.extensions[0].due, D("2027-03-31"));
+  EXPECT_EQ(r.extensions[0].due, Ymd("2027-03-31"));
   EXPECT_EQ(r.extensions[1].reason, "many requests");
-  EXPECT_EQ(r.first_due, D("2027-02-28"));
+  EXPECT_EQ(r.first_due, Ymd("2027-02-28"));
   EXPECT_TRUE(VerifyLedger(*ledger_).value().failure.ok());
 }
 
@@ -118,15 +118,15 @@ TEST_F(RequestsTest, ExtensionLimits) {
   ExpectRefused(Extend(id, "2028-01-30"), "before", before);
   ExpectRefused(Extend(id, "2028-02-10", 3), "--months must be 1 or 2", before);
   ExpectRefused(Extend(id, "2028-02-10", 0), "--months must be 1 or 2", before);
-  ExpectRefused(ExtendRequest(*ledger_, key_, NewExtension{id, D("2028-02-10"), "", 1}, today_)
+  ExpectRefused(ExtendRequest(*ledger_, key_, NewExtension{id, Ymd("2028-02-10"), "", 1}, today_)
                     .status(),
                 "--reason", before);
-  ExpectRefused(ExtendRequest(*ledger_, key_, NewExtension{id, D("2028-02-10"), "x", 1},
-                              D("2028-02-09"))
+  ExpectRefused(ExtendRequest(*ledger_, key_, NewExtension{id, Ymd("2028-02-10"), "x", 1},
+                              Ymd("2028-02-09"))
                     .status(),
                 "in the future", before);
   ASSERT_TRUE(Extend(id, "2028-02-29", 2).ok());
-  EXPECT_EQ(Load(id).due, D("2028-04-30"));
+  EXPECT_EQ(Load(id).due, Ymd("2028-04-30"));
   before = Count();
   ExpectRefused(Extend(id, "2028-02-29"), "received + 3 months", before);  // twice, past 3 months
   ASSERT_TRUE(Close(Closing(id, "2028-04-01")).ok());
@@ -154,8 +154,8 @@ TEST_F(RequestsTest, CloseRecordsTheOutcome) {
   EXPECT_TRUE(r.closed);
   EXPECT_EQ(r.outcome, "refused");
   EXPECT_EQ(r.possible_from, "2032-01-01");
-  EXPECT_EQ(r.closed_date, D("2027-02-01"));
-  EXPECT_FALSE(r.Late(D("2030-01-01")));
+  EXPECT_EQ(r.closed_date, Ymd("2027-02-01"));
+  EXPECT_FALSE(r.Late(Ymd("2030-01-01")));
   before = Count();
   ExpectRefused(Close(refused), "was closed", before);
   ExpectRefused(Close(Closing(access, "2027-01-09")),
@@ -168,7 +168,7 @@ TEST_F(RequestsTest, CloseRecordsTheOutcome) {
   NewClosing sent = Closing(access, "2027-02-15");
   sent.note = "sent";
   ASSERT_TRUE(Close(sent).ok());
-  EXPECT_TRUE(Load(access).Late(D("2027-02-15")));  // closed after its 10 February deadline
+  EXPECT_TRUE(Load(access).Late(Ymd("2027-02-15")));  // closed after its 10 February deadline
   EXPECT_TRUE(VerifyLedger(*ledger_).value().failure.ok());
 }
 
@@ -181,7 +181,7 @@ TEST_F(RequestsTest, RegisterOrderPutsOverdueFirst) {
   ASSERT_TRUE(Close(Closing(closed, "2026-12-05")).ok());
   std::vector<RequestRecord> all = LoadRequests(ledger_->store(), "").value();
   ASSERT_EQ(all.size(), 5u);
-  OrderRegister(D("2027-02-20"), &all);
+  OrderRegister(Ymd("2027-02-20"), &all);
   std::vector<std::int64_t> ids;
   for (const RequestRecord& r : all) ids.push_back(r.seq);
   EXPECT_EQ(ids, (std::vector<std::int64_t>{oldest, late, closed, later, soon}));

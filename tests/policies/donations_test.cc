@@ -28,7 +28,7 @@ using testing::D;
 using testing::Minor;
 using testing::ShippedPack;
 
-const char kFrPres[] = "fr-candidate-2027-presidential";
+const char kFrPresPack[] = "fr-candidate-2027-presidential";
 const char kUs[] = "us-fec-2025-2026-candidate";
 const char kUk[] = "uk-ppera-party";
 
@@ -51,7 +51,7 @@ class DonationsTest : public testing::LedgerTest {
     return AddScope(*ledger_, key_, ShippedPack(pack_id), s);
   }
   void FrScope(const char* ceiling = "16851000.00") {
-    Result<std::int64_t> seq = Scope("fr-pres-2027", kFrPres, {{"spending_ceiling", ceiling}});
+    Result<std::int64_t> seq = Scope("fr-pres-2027", kFrPresPack, {{"spending_ceiling", ceiling}});
     ASSERT_TRUE(seq.ok()) << seq.status().ToString();
   }
   static DonationRequest Req(const std::string& subject, const char* amount, const char* currency,
@@ -108,21 +108,21 @@ class DonationsTest : public testing::LedgerTest {
 
 TEST_F(DonationsTest, AddScopeAdoptsThePackOnce) {
   const std::int64_t before = Count();
-  Result<std::int64_t> first = Scope("fr-pres-2027", kFrPres, {{"spending_ceiling", "16851000"}});
+  Result<std::int64_t> first = Scope("fr-pres-2027", kFrPresPack, {{"spending_ceiling", "16851000"}});
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   ASSERT_EQ(Count(), before + 2);
   const Json adopted = EntryAt(before);
   EXPECT_EQ(adopted["kind"], "policy_adopted");
-  EXPECT_EQ(adopted["pack_id"], kFrPres);
-  EXPECT_EQ(adopted["pack_sha256"], HexEncode(ShippedPack(kFrPres).sha256));
-  EXPECT_EQ(adopted["pack_toml"], ShippedPack(kFrPres).text);
+  EXPECT_EQ(adopted["pack_id"], kFrPresPack);
+  EXPECT_EQ(adopted["pack_sha256"], HexEncode(ShippedPack(kFrPresPack).sha256));
+  EXPECT_EQ(adopted["pack_toml"], ShippedPack(kFrPresPack).text);
   const Json added = EntryAt(before + 1);
   EXPECT_EQ(added["kind"], "scope_added");
   EXPECT_EQ(first.value(), before + 1);
   EXPECT_EQ(added["params"]["spending_ceiling"], Minor("16851000.00"));
   // A second scope on the same pack adopts nothing new.
   Result<std::int64_t> second =
-      Scope("fr-pres-2027-bis", kFrPres, {{"spending_ceiling", "20000.00"}});
+      Scope("fr-pres-2027-bis", kFrPresPack, {{"spending_ceiling", "20000.00"}});
   ASSERT_TRUE(second.ok()) << second.status().ToString();
   EXPECT_EQ(Count(), before + 3);
   EXPECT_EQ(EntryAt(before + 2)["kind"], "scope_added");
@@ -130,18 +130,18 @@ TEST_F(DonationsTest, AddScopeAdoptsThePackOnce) {
   Result<BoundScope> bound = LoadScope(ledger_->store(), "fr-pres-2027-bis");
   ASSERT_TRUE(bound.ok()) << bound.status().ToString();
   EXPECT_EQ(bound->info.params_minor.at("spending_ceiling"), Minor("20000.00"));
-  EXPECT_EQ(bound->pack.sha256, ShippedPack(kFrPres).sha256);
+  EXPECT_EQ(bound->pack.sha256, ShippedPack(kFrPresPack).sha256);
   ExpectVerifies();
 }
 
 // A pack id names one text: changed bytes under the same id are a new pack id.
 TEST_F(DonationsTest, ChangedPackUnderTheSameIdIsRefused) {
   FrScope();
-  Result<Pack> changed = ParsePack(ShippedPack(kFrPres).text + "# edited\n", "edited.toml");
+  Result<Pack> changed = ParsePack(ShippedPack(kFrPresPack).text + "# edited\n", "edited.toml");
   ASSERT_TRUE(changed.ok()) << changed.status().ToString();
-  ASSERT_NE(changed->sha256, ShippedPack(kFrPres).sha256);
+  ASSERT_NE(changed->sha256, ShippedPack(kFrPresPack).sha256);
   const std::int64_t before = Count();
-  NewScope s{"fr-other", kFrPres, {}, {}, {{"spending_ceiling", "1.00"}}};
+  NewScope s{"fr-other", kFrPresPack, {}, {}, {{"spending_ceiling", "1.00"}}};
   Result<std::int64_t> r = AddScope(*ledger_, key_, changed.value(), s);
   ASSERT_FALSE(r.ok());
   EXPECT_TRUE(r.status().IsInvalidArgument()) << r.status().ToString();
@@ -159,29 +159,29 @@ TEST_F(DonationsTest, BadScopesAreRefusedAndWriteNothing) {
   };
   const std::vector<Bad> bad = {
       {"scope id used twice",
-       {"fr-pres-2027", kFrPres, {}, {}, {{"spending_ceiling", "1.00"}}},
+       {"fr-pres-2027", kFrPresPack, {}, {}, {{"spending_ceiling", "1.00"}}},
        "already exists"},
-      {"required parameter missing", {"fr-b", kFrPres, {}, {}, {}}, "spending_ceiling"},
+      {"required parameter missing", {"fr-b", kFrPresPack, {}, {}, {}}, "spending_ceiling"},
       {"unknown parameter",
-       {"fr-c", kFrPres, {}, {}, {{"spending_ceiling", "1.00"}, {"x", "1"}}},
+       {"fr-c", kFrPresPack, {}, {}, {{"spending_ceiling", "1.00"}, {"x", "1"}}},
        "no scope parameter"},
       {"parameter with three decimals",
-       {"fr-d", kFrPres, {}, {}, {{"spending_ceiling", "1.001"}}},
+       {"fr-d", kFrPresPack, {}, {}, {{"spending_ceiling", "1.001"}}},
        ""},
-      {"negative parameter", {"fr-e", kFrPres, {}, {}, {{"spending_ceiling", "-1.00"}}}, ""},
+      {"negative parameter", {"fr-e", kFrPresPack, {}, {}, {{"spending_ceiling", "-1.00"}}}, ""},
       {"starts before the pack",
-       {"fr-f", kFrPres, D("2026-03-31"), {}, {{"spending_ceiling", "1.00"}}},
+       {"fr-f", kFrPresPack, D("2026-03-31"), {}, {{"spending_ceiling", "1.00"}}},
        "valid from 2026-04-01"},
       {"ends after the pack",
-       {"fr-g", kFrPres, {}, D("2028-01-01"), {{"spending_ceiling", "1.00"}}},
+       {"fr-g", kFrPresPack, {}, D("2028-01-01"), {{"spending_ceiling", "1.00"}}},
        "2027-12-31"},
       {"ends before it starts",
-       {"fr-h", kFrPres, D("2027-01-02"), D("2027-01-01"), {{"spending_ceiling", "1.00"}}},
+       {"fr-h", kFrPresPack, D("2027-01-02"), D("2027-01-01"), {{"spending_ceiling", "1.00"}}},
        "ends before"},
   };
   for (const Bad& b : bad) {
     SCOPED_TRACE(b.name);
-    Result<std::int64_t> r = AddScope(*ledger_, key_, ShippedPack(kFrPres), b.scope);
+    Result<std::int64_t> r = AddScope(*ledger_, key_, ShippedPack(kFrPresPack), b.scope);
     ASSERT_FALSE(r.ok());
     EXPECT_TRUE(r.status().IsInvalidArgument()) << r.status().ToString();
     EXPECT_NE(r.status().ToString().find(b.message_has), std::string::npos)
@@ -190,8 +190,8 @@ TEST_F(DonationsTest, BadScopesAreRefusedAndWriteNothing) {
   }
   // The edges themselves are fine: the pack's first and last days.
   NewScope edges{
-      "fr-edges", kFrPres, D("2026-04-01"), D("2027-12-31"), {{"spending_ceiling", "1.00"}}};
-  EXPECT_TRUE(AddScope(*ledger_, key_, ShippedPack(kFrPres), edges).ok());
+      "fr-edges", kFrPresPack, D("2026-04-01"), D("2027-12-31"), {{"spending_ceiling", "1.00"}}};
+  EXPECT_TRUE(AddScope(*ledger_, key_, ShippedPack(kFrPresPack), edges).ok());
 }
 
 TEST_F(DonationsTest, RefusalsWriteNothingAndQuoteTheSource) {

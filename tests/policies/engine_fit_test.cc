@@ -13,25 +13,15 @@ namespace probity {
 namespace {
 
 using testing::D;
+using testing::Eur;
+using testing::FrPresScope;
+using testing::H;
+using testing::kFrPres;
 using testing::Gift;
 using testing::Minor;
 using testing::Past;
 using testing::Person;
 using testing::ShippedPack;
-
-const char kFrPres[] = "fr-candidate-2027-presidential";
-
-ScopeInfo FrPresScope(const char* ceiling) {
-  return ScopeInfo{"fr-pres-2027",
-                   kFrPres,
-                   D("2026-04-01"),
-                   D("2027-06-30"),
-                   {{"spending_ceiling", Minor(ceiling)}}};
-}
-
-GiftFacts Eur(const char* amount) { return Gift("EUR", amount, "cheque", "2027-01-10"); }
-
-History H(std::vector<PastGift> gifts) { return History{std::move(gifts), {}}; }
 
 // ---- Gifts that do not fit the scope at all --------------------------------
 

@@ -19,8 +19,12 @@ namespace {
 
 using testing::Anonymous;
 using testing::D;
+using testing::Eur;
 using testing::FindRule;
+using testing::FrPresScope;
 using testing::Gift;
+using testing::H;
+using testing::kFrPres;
 using testing::Minor;
 using testing::Past;
 using testing::Person;
@@ -74,8 +78,6 @@ Row Ok(const char* name, DonorFacts donor, GiftFacts gift) {
 Row No(const char* name, DonorFacts donor, GiftFacts gift, const char* rule, const char* source) {
   return Row{name, std::move(donor), std::move(gift), {}, rule, source, {}, {}, {}, ""};
 }
-
-History H(std::vector<PastGift> gifts) { return History{std::move(gifts), {}}; }
 
 void CheckRefusal(const Pack& pack, const Row& row, const Decision& d) {
   EXPECT_FALSE(d.accepted);
@@ -137,21 +139,6 @@ void CheckRow(const Pack& pack, const ScopeInfo& scope, const Row& row) {
 }
 
 // ---- France, candidate: Code électoral L52-8, L52-4 ------------------------
-
-const char kFrPres[] = "fr-candidate-2027-presidential";
-
-ScopeInfo FrPresScope(const char* ceiling) {
-  return ScopeInfo{"fr-pres-2027",
-                   kFrPres,
-                   D("2026-04-01"),
-                   D("2027-06-30"),
-                   {{"spending_ceiling", Minor(ceiling)}}};
-}
-
-GiftFacts Eur(const char* amount, const char* method = "cheque", const char* date = "2027-01-10",
-              const char* nature = "gift") {
-  return Gift("EUR", amount, method, date, "", nature);
-}
 
 TEST(EngineFrCandidate, Table) {
   const DonorFacts fr = Person("FR", "FR");

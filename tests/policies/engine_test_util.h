@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "ledger/assert.h"
 #include "policies/engine.h"
@@ -77,6 +79,25 @@ inline GiftFacts Gift(const char* currency, const char* amount, const char* meth
 inline PastGift Past(const char* net, const char* date, const char* election = "",
                      const char* nature = "gift") {
   return PastGift{Minor(net), D(date), election, nature};
+}
+
+inline History H(std::vector<PastGift> gifts) { return History{std::move(gifts), {}}; }
+
+// The French presidential pack, and a scope bound to it with a spending ceiling.
+inline constexpr char kFrPres[] = "fr-candidate-2027-presidential";
+
+inline ScopeInfo FrPresScope(const char* ceiling) {
+  return ScopeInfo{"fr-pres-2027",
+                   kFrPres,
+                   D("2026-04-01"),
+                   D("2027-06-30"),
+                   {{"spending_ceiling", Minor(ceiling)}}};
+}
+
+// A gift in euros, by cheque on 2027-01-10 unless told otherwise.
+inline GiftFacts Eur(const char* amount, const char* method = "cheque",
+                     const char* date = "2027-01-10", const char* nature = "gift") {
+  return Gift("EUR", amount, method, date, "", nature);
 }
 
 }  // namespace probity::testing

@@ -95,7 +95,7 @@ Pack LoadShipped(const std::string& id) {
   return std::move(pack).value();
 }
 
-const Rule* FindRule(const Pack& pack, const std::string& id) {
+const Rule* RuleNamed(const Pack& pack, const std::string& id) {
   for (const Rule& r : pack.rules) {
     if (r.id == id) return &r;
   }
@@ -110,32 +110,32 @@ TEST(ShippedPacks, FrenchCandidate) {
   EXPECT_FALSE(p.requires_election);
   ASSERT_EQ(p.scope_params.size(), 1u);
   EXPECT_EQ(p.scope_params[0].name, "spending_ceiling");
-  const Rule* cap = FindRule(p, "L52-8-cap");
+  const Rule* cap = RuleNamed(p, "L52-8-cap");
   ASSERT_NE(cap, nullptr);
   EXPECT_EQ(cap->type, RuleType::kCap);
   EXPECT_EQ(cap->amount_minor, 460000);
   EXPECT_EQ(cap->window, Window::kScope);
   EXPECT_EQ(cap->source, "Code électoral, art. L52-8 al. 1");
-  const Rule* total = FindRule(p, "L52-8-cash-total");
+  const Rule* total = RuleNamed(p, "L52-8-cash-total");
   ASSERT_NE(total, nullptr);
   EXPECT_EQ(total->percent, 20);
   EXPECT_EQ(total->param_at_least_minor, 1500000);
   EXPECT_EQ(total->scope_param, "spending_ceiling");
-  const Rule* cash = FindRule(p, "L52-8-cash-gift");
+  const Rule* cash = RuleNamed(p, "L52-8-cash-gift");
   ASSERT_NE(cash, nullptr);
   EXPECT_EQ(cash->amount_minor, 15000);
   EXPECT_EQ(cash->method, "cash");
-  const Rule* who = FindRule(p, "L52-8-donors");
+  const Rule* who = RuleNamed(p, "L52-8-donors");
   ASSERT_NE(who, nullptr);
   EXPECT_EQ(who->allowed_types, (std::vector<std::string>{"person", "party"}));
   EXPECT_EQ(who->countries, (std::vector<std::string>{"FR"}));
-  EXPECT_NE(FindRule(p, "L52-4-period"), nullptr);
+  EXPECT_NE(RuleNamed(p, "L52-4-period"), nullptr);
 }
 
 TEST(ShippedPacks, FrenchParty) {
   Pack p = LoadShipped("fr-party-annual");
   EXPECT_EQ(p.rules.size(), 2u);
-  const Rule* cap = FindRule(p, "11-4-cap");
+  const Rule* cap = RuleNamed(p, "11-4-cap");
   ASSERT_NE(cap, nullptr);
   EXPECT_EQ(cap->amount_minor, 750000);
   EXPECT_EQ(cap->window, Window::kCalendarYear);
@@ -147,38 +147,38 @@ TEST(ShippedPacks, UsFec) {
   EXPECT_STREQ(p.currency.code, "USD");
   EXPECT_TRUE(p.requires_election);
   EXPECT_EQ(p.rules.size(), 5u);
-  const Rule* cap = FindRule(p, "30116-cap");
+  const Rule* cap = RuleNamed(p, "30116-cap");
   ASSERT_NE(cap, nullptr);
   EXPECT_EQ(cap->amount_minor, 350000);
   EXPECT_EQ(cap->window, Window::kElection);
   EXPECT_EQ(cap->on_breach, OnBreach::kObligation);
   EXPECT_EQ(cap->deadline_days, 60);
   EXPECT_EQ(cap->action, "refund, redesignate or reattribute");
-  const Rule* anon = FindRule(p, "110.4-anonymous");
+  const Rule* anon = RuleNamed(p, "110.4-anonymous");
   ASSERT_NE(anon, nullptr);
   EXPECT_EQ(anon->amount_minor, 5000);
   EXPECT_EQ(anon->method, "cash");
-  const Rule* item = FindRule(p, "30104-itemise");
+  const Rule* item = RuleNamed(p, "30104-itemise");
   ASSERT_NE(item, nullptr);
   EXPECT_EQ(item->amount_minor, 20000);
   EXPECT_EQ(item->window, Window::kCycle);
   EXPECT_EQ(item->deadline_days, 30);
-  EXPECT_EQ(FindRule(p, "110.4-cash")->amount_minor, 10000);
+  EXPECT_EQ(RuleNamed(p, "110.4-cash")->amount_minor, 10000);
 }
 
 TEST(ShippedPacks, UkPpera) {
   Pack p = LoadShipped("uk-ppera-party");
   EXPECT_STREQ(p.currency.code, "GBP");
   EXPECT_EQ(p.rules.size(), 5u);
-  const Rule* who = FindRule(p, "s54-permissible");
+  const Rule* who = RuleNamed(p, "s54-permissible");
   ASSERT_NE(who, nullptr);
   EXPECT_EQ(who->on_breach, OnBreach::kObligation);
   EXPECT_EQ(who->deadline_days, 30);
   EXPECT_EQ(who->countries, (std::vector<std::string>{"GB"}));
-  EXPECT_FALSE(FindRule(p, "s54-anonymous")->amount_minor.has_value());
-  EXPECT_EQ(FindRule(p, "s52-de-minimis")->amount_minor, 50000);
-  EXPECT_EQ(FindRule(p, "s62-report-central")->amount_minor, 1118000);
-  EXPECT_EQ(FindRule(p, "s62-report-units")->amount_minor, 223000);
+  EXPECT_FALSE(RuleNamed(p, "s54-anonymous")->amount_minor.has_value());
+  EXPECT_EQ(RuleNamed(p, "s52-de-minimis")->amount_minor, 50000);
+  EXPECT_EQ(RuleNamed(p, "s62-report-central")->amount_minor, 1118000);
+  EXPECT_EQ(RuleNamed(p, "s62-report-units")->amount_minor, 223000);
 }
 
 TEST(PackParse, BaseIsValid) {
