@@ -61,7 +61,9 @@ double RawRate(Ledger& ledger, const std::string& path, std::int64_t first, std:
 double ProcessCpuSeconds() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
-  auto secs = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  auto secs = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
   return secs(usage.ru_utime) + secs(usage.ru_stime);
 }
 
