@@ -375,7 +375,7 @@ TEST(ParseJsonLimited, SizeLimitEdge) {
 // that are prefixes of each other), and non-ASCII where UTF-16 order and
 // UTF-8 byte order disagree (U+FF61 sorts after U+1F600 in UTF-16, before it
 // in UTF-8) or agree (U+00E9).
-const char* const kPieces[] = {"a", "b", "A", "~", "0", "_", "\"", "\\", "\n", "\x01", "\x7f",
+const char* const kCanonicalizePieces[] = {"a", "b", "A", "~", "0", "_", "\"", "\\", "\n", "\x01", "\x7f",
                                "\xc3\xa9", "\xef\xbd\xa1", "\xf0\x9f\x98\x80", "/", " "};
 
 class RandomValues {
@@ -385,7 +385,7 @@ class RandomValues {
   std::string Text(std::size_t pieces_max) {
     std::string s;
     const std::size_t n = Below(pieces_max + 1);
-    for (std::size_t i = 0; i < n; ++i) s += kPieces[Below(std::size(kPieces))];
+    for (std::size_t i = 0; i < n; ++i) s += kCanonicalizePieces[Below(std::size(kCanonicalizePieces))];
     return s;
   }
 
