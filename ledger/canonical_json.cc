@@ -90,7 +90,17 @@ std::u16string ToUtf16(std::string_view valid_utf8) {
 struct Writer {
   std::string out;
   std::size_t bytes_max;
+  // Fast paths for ASCII (byte-order key sort, bulk copies); off only in
+  // CanonicalizeReference, which the tests hold the fast paths to.
+  bool fast = true;
 };
+
+bool IsAscii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+// A byte JCS writes escaped: '"', '\\' and the C0 controls.
+bool NeedsEscape(char c) { return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20; }
 
 Status CheckWriterSize(const Writer& w) {
   if (w.out.size() <= w.bytes_max) return Status::OK();
@@ -102,10 +112,20 @@ Status CheckWriterSize(const Writer& w) {
 // \u00xx in lower-case hex for the other controls, every other character as
 // its own UTF-8 bytes (including '/', U+007F and everything non-ASCII).
 Status AppendString(std::string_view s, Writer* w) {
-  PROBITY_RETURN_IF_ERROR(CheckUtf8(s, "string"));
+  // ASCII is valid UTF-8: the decoder runs only on strings that are not.
+  if (!w->fast || !IsAscii(s)) PROBITY_RETURN_IF_ERROR(CheckUtf8(s, "string"));
   static constexpr char kHex[] = "0123456789abcdef";
   w->out += '"';
-  for (char c : s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (w->fast && !NeedsEscape(c)) {
+      // The run of bytes written as they are, in one copy.
+      std::size_t end = i + 1;
+      while (end < s.size() && !NeedsEscape(s[end])) ++end;
+      w->out.append(s.data() + i, end - i);
+      i = end - 1;
+      continue;
+    }
     switch (c) {
       case '"':
         w->out += "\\\"";
@@ -179,26 +199,55 @@ Status AppendArray(const Json& array, int depth, Writer* w) {
   return Status::OK();
 }
 
+// Keys sorted by UTF-16 code units (RFC 8785 section 3.2.3). For ASCII keys
+// those are the bytes themselves, so when every key is ASCII the keys are
+// sorted as they are, without the UTF-16 copies.
+Status AppendObject(const Json& object, int depth, Writer* w);
+
+bool AllKeysAscii(const Json::object_t& object) {
+  return std::all_of(object.begin(), object.end(),
+                     [](const auto& member) { return IsAscii(member.first); });
+}
+
+Status AppendMembers(const std::vector<Json::object_t::const_pointer>& sorted, int depth,
+                     Writer* w) {
+  w->out += '{';
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    if (i > 0) w->out += ',';
+    PROBITY_RETURN_IF_ERROR(AppendString(sorted[i]->first, w));
+    w->out += ':';
+    PROBITY_RETURN_IF_ERROR(AppendValue(sorted[i]->second, depth, w));
+  }
+  w->out += '}';
+  return Status::OK();
+}
+
+Status AppendAsciiObject(const Json::object_t& object, int depth, Writer* w) {
+  std::vector<Json::object_t::const_pointer> sorted;
+  sorted.reserve(object.size());
+  for (const auto& member : object) sorted.push_back(&member);
+  std::sort(sorted.begin(), sorted.end(),
+            [](auto a, auto b) { return a->first < b->first; });
+  return AppendMembers(sorted, depth, w);
+}
+
 Status AppendObject(const Json& object, int depth, Writer* w) {
+  const auto& members_in = object.get_ref<const Json::object_t&>();
+  if (w->fast && AllKeysAscii(members_in)) return AppendAsciiObject(members_in, depth, w);
   using Member = std::pair<std::u16string, Json::object_t::const_pointer>;
   std::vector<Member> members;
   members.reserve(object.size());
-  for (const auto& member : object.get_ref<const Json::object_t&>()) {
+  for (const auto& member : members_in) {
     PROBITY_RETURN_IF_ERROR(CheckUtf8(member.first, "object key"));
     members.emplace_back(ToUtf16(member.first), &member);
   }
   // Keys are distinct byte strings, hence distinct in UTF-16: the order is total.
   std::sort(members.begin(), members.end(),
             [](const Member& a, const Member& b) { return a.first < b.first; });
-  w->out += '{';
-  for (std::size_t i = 0; i < members.size(); ++i) {
-    if (i > 0) w->out += ',';
-    PROBITY_RETURN_IF_ERROR(AppendString(members[i].second->first, w));
-    w->out += ':';
-    PROBITY_RETURN_IF_ERROR(AppendValue(members[i].second->second, depth, w));
-  }
-  w->out += '}';
-  return Status::OK();
+  std::vector<Json::object_t::const_pointer> sorted;
+  sorted.reserve(members.size());
+  for (const Member& m : members) sorted.push_back(m.second);
+  return AppendMembers(sorted, depth, w);
 }
 
 // `depth` counts the arrays and objects enclosing `value`. The recursion is
@@ -378,12 +427,22 @@ Status NotCanonicalError(std::string_view input, std::string_view canonical) {
 
 }  // namespace
 
-Result<std::string> Canonicalize(const Json& value) {
-  Writer w{std::string(), kCanonicalBytesMax};
+namespace {
+
+Result<std::string> CanonicalizeWith(const Json& value, bool fast) {
+  Writer w{std::string(), kCanonicalBytesMax, fast};
   PROBITY_RETURN_IF_ERROR(AppendValue(value, 0, &w));
   PROBITY_ASSERT(!w.out.empty());
   PROBITY_ASSERT(w.out.size() <= kCanonicalBytesMax);
   return std::move(w.out);
+}
+
+}  // namespace
+
+Result<std::string> Canonicalize(const Json& value) { return CanonicalizeWith(value, true); }
+
+Result<std::string> CanonicalizeReference(const Json& value) {
+  return CanonicalizeWith(value, false);
 }
 
 Result<Json> ParseCanonical(std::string_view bytes) {

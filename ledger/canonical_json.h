@@ -30,6 +30,11 @@ constexpr std::int64_t kJsonIntegerAbsMax = 9007199254740991;  // 2^53 - 1
 // InvalidArgument for non-integer numbers, out-of-range integers, invalid UTF-8, depth over
 // kJsonDepthMax, or output over kCanonicalBytesMax.
 Result<std::string> Canonicalize(const Json& value);
+// Canonicalize without its ASCII fast paths: every key re-encoded in UTF-16 to
+// sort, every string decoded as UTF-8 and written byte by byte. The obvious
+// reading of RFC 8785 that tests/ledger/canonical_json_test.cc holds
+// Canonicalize to; not for production use (it is slower, never different).
+Result<std::string> CanonicalizeReference(const Json& value);
 
 // Parses bytes that must already be canonical: Corruption if they are not
 // (white space, unsorted or duplicate keys, non-integers, escapes JCS would not

@@ -84,12 +84,25 @@ void RandomBytes(std::span<std::uint8_t> out) {
 
 Hash Sha256(ByteSpan data) { return Sha256Parts({data}); }
 
+namespace {
+
+// OpenSSL 3 looks an algorithm up on every init unless it is fetched once;
+// that lookup is half the cost of hashing a Merkle node. Fetched on first use
+// (thread-safe static) and kept for the life of the process.
+const EVP_MD* Sha256Md() {
+  static const EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  PROBITY_ASSERT(md != nullptr);
+  return md;
+}
+
+}  // namespace
+
 Hash Sha256Parts(std::initializer_list<ByteSpan> parts) {
   // EVP calls fail only when OpenSSL itself is broken (no SHA-256, no memory):
   // nothing a caller could handle, so they are asserted.
   std::unique_ptr<EVP_MD_CTX, EvpMdCtxFree> ctx(EVP_MD_CTX_new());
   PROBITY_ASSERT(ctx != nullptr);
-  PROBITY_ASSERT(EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) == 1);
+  PROBITY_ASSERT(EVP_DigestInit_ex(ctx.get(), Sha256Md(), nullptr) == 1);
   for (ByteSpan part : parts) {
     PROBITY_ASSERT(EVP_DigestUpdate(ctx.get(), part.data(), part.size()) == 1);
   }

@@ -8,24 +8,28 @@
 
 namespace probity {
 
-namespace {
-
-Status StoreOne(Store& store, const SignPipeline::Done& done) {
+Status AppendBatch::StoreOne(SignPipeline::Done done) {
   PROBITY_RETURN_IF_ERROR(done.status);
   const StoredEntry& stored = done.entry;
-  PROBITY_RETURN_IF_ERROR(store.InsertEntry(stored, done.index));
+  PROBITY_RETURN_IF_ERROR(store_.InsertEntry(stored, done.index));
   PROBITY_ASSIGN_OR_RETURN(
       std::vector<TreeNode> nodes,
-      NodesCompletedBy(store, static_cast<std::uint64_t>(stored.seq), stored.leaf_hash));
-  return store.InsertTreeNodes(nodes);
+      NodesCompletedBy(store_, static_cast<std::uint64_t>(stored.seq), stored.leaf_hash));
+  PROBITY_RETURN_IF_ERROR(store_.InsertTreeNodes(nodes));
+  last_stored_ = std::move(done.entry);
+  return Status::OK();
 }
 
-}  // namespace
+void AppendBatch::VerifyLastSignature() const {
+  if (!last_stored_.has_value()) return;
+  PROBITY_ASSERT(
+      VerifyDetached(key_.key.public_key, AsBytes(last_stored_->body), last_stored_->sig));
+}
 
 Result<std::int64_t> AppendBatch::Add(const EntryDraft& draft) {
   PROBITY_RETURN_IF_ERROR(deferred_);
   const std::int64_t seq = next_seq_;
-  const KeyId key_id = NoteKeyId(key_.name, key_.key.public_key);
+  const KeyId& key_id = key_id_;
   // Timestamps never go backwards, even if the clock does.
   const std::int64_t ts = std::max(NowUnixSeconds(), last_ts_);
   PROBITY_ASSIGN_OR_RETURN(EncodedEntry encoded,
@@ -52,7 +56,7 @@ Result<std::int64_t> AppendBatch::Add(const EntryDraft& draft) {
   while (pipeline_->in_flight() >= kSignInFlightMax) {
     std::optional<SignPipeline::Done> done = pipeline_->Take();
     PROBITY_ASSERT(done.has_value());
-    deferred_ = StoreOne(store_, *done);
+    deferred_ = StoreOne(std::move(*done));
     PROBITY_RETURN_IF_ERROR(deferred_);
   }
   pipeline_->Submit({seq, std::move(encoded.body), leaf_hash, IndexOf(entry)});
@@ -72,7 +76,7 @@ Status AppendBatch::StoreSigned(bool wait) {
   while (pipeline_ != nullptr) {
     std::optional<SignPipeline::Done> done = wait ? pipeline_->Take() : pipeline_->TryTake();
     if (!done.has_value()) return Status::OK();
-    deferred_ = StoreOne(store_, *done);
+    deferred_ = StoreOne(std::move(*done));
     PROBITY_RETURN_IF_ERROR(deferred_);
   }
   return Status::OK();
@@ -181,6 +185,7 @@ Result<std::vector<std::int64_t>> Ledger::AppendLocked(
   AppendBatch batch(*store_, key, std::move(signers), next_seq, prev, last_ts);
   PROBITY_RETURN_IF_ERROR(build(batch));
   PROBITY_RETURN_IF_ERROR(batch.Flush());
+  batch.VerifyLastSignature();
   if (batch.added_.empty()) return Status::InvalidArgument("nothing to append");
   PROBITY_RETURN_IF_ERROR(WriteCheckpoint(key, batch.next_seq_));
   return batch.added_;

@@ -46,24 +46,33 @@ class AppendBatch {
   std::int64_t next_seq() const { return next_seq_; }
   // Stores every entry added so far (waits for their signatures).
   [[nodiscard]] Status Flush() { return StoreSigned(/*wait=*/true); }
+  // Verifies the signature of the last entry stored under the key's public
+  // half; aborts if it fails (a fault: see ledger/sign_pipeline.h). The
+  // pipeline fully verifies only a batch's first entry; Ledger::Append calls
+  // this after Flush, before the commit.
+  void VerifyLastSignature() const;
 
  private:
   friend class Ledger;
   AppendBatch(Store& store, const NamedKey& key, SignerSet signers, std::int64_t next_seq,
               const Hash& prev, std::int64_t last_ts)
-      : store_(store), key_(key), signers_(std::move(signers)), next_seq_(next_seq),
-        prev_(prev), last_ts_(last_ts) {}
+      : store_(store), key_(key), key_id_(NoteKeyId(key.name, key.key.public_key)),
+        signers_(std::move(signers)), next_seq_(next_seq), prev_(prev), last_ts_(last_ts) {}
   // Stores signed entries in order: those ready (or, with wait, all).
   [[nodiscard]] Status StoreSigned(bool wait);
+  // Stores one signed entry with its tree nodes and keeps it as last_stored_.
+  [[nodiscard]] Status StoreOne(SignPipeline::Done done);
 
   Store& store_;
   const NamedKey& key_;
+  const KeyId key_id_;  // of key_, computed once: it is in every entry
   SignerSet signers_;
   std::int64_t next_seq_;
   Hash prev_;
   std::int64_t last_ts_;
   std::vector<std::int64_t> added_;
   std::unique_ptr<SignPipeline> pipeline_;  // started by the first Add
+  std::optional<StoredEntry> last_stored_;  // for VerifyLastSignature
   Status deferred_;  // a signing-stage error met by store(), returned by the next Add or Flush
 };
 

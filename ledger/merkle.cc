@@ -13,14 +13,14 @@
 // proof costs at most about 3 * 64 reads.
 #include "ledger/merkle.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <bit>
 #include <initializer_list>
 #include <limits>
 #include <memory>
 #include <string>
+
+#include "ledger/crypto.h"
 
 namespace probity {
 namespace {
@@ -30,31 +30,8 @@ namespace {
 constexpr std::uint8_t kLeafPrefix[1] = {0x00};
 constexpr std::uint8_t kNodePrefix[1] = {0x01};
 
-// OpenSSL 3 looks an algorithm up on every init unless it is fetched once;
-// that lookup is half the cost of hashing a node. Fetched on first use
-// (thread-safe static) and kept for the life of the process.
-const EVP_MD* Sha256Md() {
-  static const EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  PROBITY_ASSERT(md != nullptr);
-  return md;
-}
-
-// SHA-256 of the concatenated parts through OpenSSL EVP. EVP fails only when
-// out of memory or broken; no caller could recover, so that aborts.
-Hash Sha256Concat(std::initializer_list<ByteSpan> parts) {
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-  PROBITY_ASSERT(ctx != nullptr);
-  int ok = EVP_DigestInit_ex(ctx.get(), Sha256Md(), nullptr);
-  for (ByteSpan part : parts) {
-    ok = ok == 1 ? EVP_DigestUpdate(ctx.get(), part.data(), part.size()) : ok;
-  }
-  Hash digest{};
-  unsigned int digest_len = 0;
-  ok = ok == 1 ? EVP_DigestFinal_ex(ctx.get(), digest.data(), &digest_len) : ok;
-  PROBITY_ASSERT(ok == 1);
-  PROBITY_ASSERT(digest_len == digest.size());
-  return digest;
-}
+// SHA-256 of the concatenated parts (ledger/crypto.h, one implementation).
+Hash Sha256Concat(std::initializer_list<ByteSpan> parts) { return Sha256Parts(parts); }
 
 // The RFC's k: the largest power of two strictly smaller than size.
 std::uint64_t SplitPoint(std::uint64_t size) {

@@ -4,12 +4,20 @@
 // caller can store them in seq order.
 //
 // A worker signs the body and then reads it back as verify will: decodes it
-// (canonical form and schema), compares the index columns derived from the
-// decoded entry with the ones the caller will store, and checks the new
-// signature under the key's public half. That last check defends against a
-// memory or CPU fault corrupting the signature (we hold the key, so a
-// mismatch can only be a fault): it aborts the program, before anything is
-// committed. Doing it here costs the caller's thread nothing.
+// (canonical form and schema) and compares the index columns derived from the
+// decoded entry with the ones the caller will store. Then it checks the
+// signature, against a memory or CPU fault (we hold the key, so a bad
+// signature can only be a fault): a committed entry can never be changed, so
+// a bad signature caught after the commit would fail `probity verify` for
+// good. The first job of a pipeline (the first entry of a batch) is verified
+// under the key's public half: that proves the key pair and the signing code
+// agree. Every other job is signed a second time and the two signatures are
+// compared: Ed25519 is deterministic, so a transient fault in either
+// computation shows as a difference, at the cost of a signature where a
+// verification costs about 2.5 (docs/performance.md, "Trade-off: the
+// read-back check"). The batch's last entry is verified too, by the caller
+// (AppendBatch::VerifyLastSignature). A mismatch aborts the program before
+// anything is committed.
 //
 // Owns its worker threads; the destructor stops and joins them (queued jobs
 // are dropped). Submit/Take/TryTake are for one caller thread. The key must
@@ -35,11 +43,15 @@ constexpr unsigned kSignThreadsMax = 2;
 
 class SignPipeline {
  public:
+  // SignDetached; tests pass a faulty one to show the checks catch it.
+  using SignFn = Signature (*)(const SigningKey&, ByteSpan);
+
   struct Job {
     std::int64_t seq = 0;
     std::string body;
     Hash leaf_hash{};
     EntryIndex index;
+    bool verify = false;  // set by Submit on the first job: a full Ed25519 verification
   };
   struct Done {
     StoredEntry entry;
@@ -47,7 +59,7 @@ class SignPipeline {
     Status status;  // Corruption if the body did not read back as written
   };
 
-  SignPipeline(const SigningKey& key, unsigned threads);
+  SignPipeline(const SigningKey& key, unsigned threads, SignFn sign = &SignDetached);
   ~SignPipeline();
   SignPipeline(const SignPipeline&) = delete;
   SignPipeline& operator=(const SignPipeline&) = delete;
@@ -69,10 +81,12 @@ class SignPipeline {
     Done result;
   };
   void Work();
-  static Done SignAndCheck(const SigningKey& key, Job& job);
+  static Done SignAndCheck(const SigningKey& key, SignFn sign, Job& job);
   std::optional<Done> PopHead();
 
   const SigningKey& key_;
+  const SignFn sign_;
+  bool submitted_any_ = false;        // the caller's thread only
   mutable std::mutex mu_;
   std::condition_variable work_cv_;   // a job was queued, or stop
   std::condition_variable done_cv_;   // a job finished

@@ -211,16 +211,18 @@ Result<const BoundScope*> DonationDecider::Scope(const std::string& id) {
 
 // What LoadHistory would return now, from the caches: each part is read from
 // the store the first time it is needed, before this decider accepted any
-// gift it covers, and kept up to date by Accepted() after that.
-Result<History> DonationDecider::HistoryFor(const BoundScope& scope, const DonationRequest& r) {
-  History h;
+// gift it covers, and kept up to date by Accepted() after that. Returns the
+// cached parts themselves (gifts null for an anonymous gift), not a copy.
+Result<DonationDecider::CachedHistory> DonationDecider::HistoryFor(const BoundScope& scope,
+                                                                  const DonationRequest& r) {
+  CachedHistory h;
   auto method_key = std::make_pair(r.scope, r.method);
   auto totals = method_minor_.find(method_key);
   if (totals == method_minor_.end()) {
     PROBITY_ASSIGN_OR_RETURN(History loaded, LoadHistory(store_, "", scope, r.method));
     totals = method_minor_.emplace(method_key, std::move(loaded.scope_method_minor)).first;
   }
-  h.scope_method_minor = totals->second;
+  h.totals = &totals->second;
   if (r.subject.empty()) return h;
   auto gifts_key = std::make_pair(r.scope, r.subject);
   auto gifts = gifts_.find(gifts_key);
@@ -229,27 +231,57 @@ Result<History> DonationDecider::HistoryFor(const BoundScope& scope, const Donat
     cached_gifts_ += loaded.donor_gifts.size() + 1;
     gifts = gifts_.emplace(gifts_key, std::move(loaded.donor_gifts)).first;
   }
-  h.donor_gifts = gifts->second;
+  h.gifts = &gifts->second;
   return h;
 }
+
+namespace {
+
+// Lends the cached parts of a history to a History for one decision and
+// gives them back when it goes, so a decision does not copy a donor's gifts.
+class LentHistory {
+ public:
+  LentHistory(std::map<std::string, std::int64_t>* totals, std::vector<PastGift>* gifts)
+      : totals_(totals), gifts_(gifts) {
+    PROBITY_ASSERT(totals_ != nullptr);
+    history_.scope_method_minor.swap(*totals_);
+    if (gifts_ != nullptr) history_.donor_gifts.swap(*gifts_);
+  }
+  ~LentHistory() {
+    history_.scope_method_minor.swap(*totals_);
+    if (gifts_ != nullptr) history_.donor_gifts.swap(*gifts_);
+  }
+  LentHistory(const LentHistory&) = delete;
+  LentHistory& operator=(const LentHistory&) = delete;
+  const History& history() const { return history_; }
+
+ private:
+  std::map<std::string, std::int64_t>* totals_;
+  std::vector<PastGift>* gifts_;
+  History history_;
+};
+
+}  // namespace
 
 Result<Decision> DonationDecider::DecideGift(const DonationRequest& r) {
   PROBITY_RETURN_IF_ERROR(CheckRequest(r));
   if (!r.external_id.empty()) PROBITY_RETURN_IF_ERROR(ValidateExternalId(r.external_id));
   PROBITY_ASSIGN_OR_RETURN(const BoundScope* scope, Scope(r.scope));
-  DonorFacts donor;
-  donor.anonymous = r.anonymous;
+  DonorFacts anonymous;
+  anonymous.anonymous = true;
+  const DonorFacts* donor = &anonymous;
   if (!r.anonymous) {
     auto it = donors_.find(r.subject);
     if (it == donors_.end()) {
       PROBITY_ASSIGN_OR_RETURN(DonorFacts facts, LoadDonorFacts(store_, r.subject));
       it = donors_.emplace(r.subject, std::move(facts)).first;
     }
-    donor = it->second;
+    donor = &it->second;
   }
-  PROBITY_ASSIGN_OR_RETURN(History history, HistoryFor(*scope, r));
+  PROBITY_ASSIGN_OR_RETURN(CachedHistory cached, HistoryFor(*scope, r));
+  const LentHistory lent(cached.totals, cached.gifts);
   GiftFacts gift{r.amount_minor, r.currency, r.method, r.date, r.election, r.nature};
-  return Decide(scope->pack, scope->info, donor, gift, history);
+  return Decide(scope->pack, scope->info, *donor, gift, lent.history());
 }
 
 void DonationDecider::Accepted(const DonationRequest& r) {

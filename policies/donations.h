@@ -79,7 +79,11 @@ class DonationDecider {
 
  private:
   Result<const BoundScope*> Scope(const std::string& id);
-  Result<History> HistoryFor(const BoundScope& scope, const DonationRequest& r);
+  struct CachedHistory {
+    std::map<std::string, std::int64_t>* totals = nullptr;
+    std::vector<PastGift>* gifts = nullptr;  // null for an anonymous gift
+  };
+  Result<CachedHistory> HistoryFor(const BoundScope& scope, const DonationRequest& r);
   void Accepted(const DonationRequest& r);
 
   Store& store_;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -366,6 +367,95 @@ TEST(ParseJsonLimited, SizeLimitEdge) {
   Result<Json> r = ParseJsonLimited("[1, 2]", 5);
   ASSERT_FALSE(r.ok());
   ExpectMessageHas(r.status(), {"6 bytes", "at most 5"});
+}
+
+// ---- Canonicalize's ASCII fast paths vs CanonicalizeReference ------------
+
+// Pieces of keys and strings: ASCII (with the bytes JCS escapes, and keys
+// that are prefixes of each other), and non-ASCII where UTF-16 order and
+// UTF-8 byte order disagree (U+FF61 sorts after U+1F600 in UTF-16, before it
+// in UTF-8) or agree (U+00E9).
+const char* const kCanonicalizePieces[] = {"a", "b", "A", "~", "0", "_", "\"", "\\", "\n", "\x01", "\x7f",
+                               "\xc3\xa9", "\xef\xbd\xa1", "\xf0\x9f\x98\x80", "/", " "};
+
+class RandomValues {
+ public:
+  explicit RandomValues(std::uint32_t seed) : rng_(seed) {}
+
+  std::string Text(std::size_t pieces_max) {
+    std::string s;
+    const std::size_t n = Below(pieces_max + 1);
+    for (std::size_t i = 0; i < n; ++i) s += kCanonicalizePieces[Below(std::size(kCanonicalizePieces))];
+    return s;
+  }
+
+  // An object of up to 8 members; every key ASCII with probability 1/2.
+  Json Object(int depth) {
+    Json object = Json::object();
+    const bool ascii_keys = Below(2) == 0;
+    const std::size_t members = Below(9);
+    for (std::size_t i = 0; i < members; ++i) {
+      std::string key = Text(3);
+      if (ascii_keys) key = Ascii(key);
+      object[key] = Value(depth + 1);
+    }
+    return object;
+  }
+
+ private:
+  std::size_t Below(std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_); }
+
+  static std::string Ascii(const std::string& s) {
+    std::string out;
+    for (char c : s) out += static_cast<unsigned char>(c) < 0x80 ? c : 'x';
+    return out;
+  }
+
+  Json Value(int depth) {
+    switch (Below(depth < 3 ? 6 : 4)) {
+      case 0: return Text(6);
+      case 1: return static_cast<std::int64_t>(Below(2000000)) - 1000000;
+      case 2: return Below(2) == 0;
+      case 3: return nullptr;
+      case 4: return Object(depth);
+      default: return Json::array({Value(depth + 1), Text(2)});
+    }
+  }
+
+  std::mt19937 rng_;
+};
+
+TEST(CanonicalizeFastPaths, AgreeWithTheReferenceOnRandomValues) {
+  RandomValues values(20261206);
+  for (int i = 0; i < 5000; ++i) {
+    const Json value = values.Object(0);
+    Result<std::string> fast = Canonicalize(value);
+    Result<std::string> reference = CanonicalizeReference(value);
+    ASSERT_TRUE(reference.ok()) << reference.status().ToString();
+    ASSERT_TRUE(fast.ok()) << fast.status().ToString();
+    ASSERT_EQ(fast.value(), reference.value()) << "value " << i;
+  }
+}
+
+TEST(CanonicalizeFastPaths, AgreeWithTheReferenceOnTheRfcSortExample) {
+  Json value = Json::object();
+  for (const SortCase& c : kRfc8785SortExample) value[c.key_utf8] = c.value;
+  EXPECT_EQ(Canonicalize(value).value(), CanonicalizeReference(value).value());
+  EXPECT_EQ(Canonicalize(value).value(), SortExampleCanonical());
+}
+
+TEST(CanonicalizeFastPaths, RefuseTheSameInvalidUtf8) {
+  for (const char* bad : {"\xff", "a\xc3", "\xed\xa0\x80", "ok\xf0\x9f\x98"}) {
+    const Json as_value = {{"k", std::string(bad)}};
+    const Json as_key = {{std::string(bad), 1}};
+    for (const Json& v : {as_value, as_key}) {
+      Result<std::string> fast = Canonicalize(v);
+      Result<std::string> reference = CanonicalizeReference(v);
+      EXPECT_FALSE(fast.ok());
+      EXPECT_FALSE(reference.ok());
+      EXPECT_EQ(fast.status().ToString(), reference.status().ToString());
+    }
+  }
 }
 
 }  // namespace
