@@ -46,7 +46,7 @@ Status PolicyReplay::Apply(const Json& e) {
     if (kind == "correction") return ApplyCorrection(e, g);
     g.refunded_minor += Int(e, "amount_minor");
     if (!g.subject.empty()) {
-      donor_gifts_.at({g.subject, g.scope})[g.past_index].net_minor =
+      donor_gifts_.at(g.subject).at(g.scope)[g.past_index].net_minor =
           g.amount_minor - g.refunded_minor;
     }
   } else if (kind == "policy_adopted") {
@@ -79,7 +79,7 @@ Status PolicyReplay::ApplyDonation(const Json& e) {
   g.nature = StrOr(e, "nature", kGift);
   MethodTotals& totals = method_totals_[g.scope];
   std::vector<PastGift>* past = nullptr;
-  if (!g.subject.empty()) past = &donor_gifts_[{g.subject, g.scope}];
+  if (!g.subject.empty()) past = &donor_gifts_[g.subject][g.scope];
   const HistoryView history{past == nullptr ? std::span<const PastGift>() : *past, &totals};
   PROBITY_RETURN_IF_ERROR(Decide(e, g, history));
   totals[g.method] += g.amount_minor;
@@ -105,7 +105,7 @@ Status PolicyReplay::ApplyCorrection(const Json& e, Gift& g) {
   std::vector<PastGift> past_without;
   std::vector<PastGift>* past = nullptr;
   if (!g.subject.empty()) {
-    past = &donor_gifts_.at({g.subject, g.scope});
+    past = &donor_gifts_.at(g.subject).at(g.scope);
     past_without = *past;
     past_without.erase(past_without.begin() + static_cast<std::ptrdiff_t>(g.past_index));
   }

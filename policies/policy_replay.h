@@ -13,7 +13,6 @@
 #include <cstdint>
 #include <map>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "ledger/vault.h"
@@ -50,7 +49,6 @@ class PolicyReplay {
     std::string nature;
     std::size_t past_index = 0;
   };
-  using DonorScope = std::pair<std::string, std::string>;  // (subject, scope)
   using MethodTotals = std::map<std::string, std::int64_t>;  // method -> gross minor units
 
   [[nodiscard]] Status ApplyDonation(const Json& entry);
@@ -66,7 +64,8 @@ class PolicyReplay {
   // donation, refund and correction so that a decision lends them instead of
   // rebuilding them: each donor's gifts per scope (net of refunds, as
   // corrected, in seq order) and each scope's gross per method.
-  std::map<DonorScope, std::vector<PastGift>> donor_gifts_;
+  // (Nested by subject, then scope: found without building a key per gift.)
+  std::map<std::string, std::map<std::string, std::vector<PastGift>>> donor_gifts_;
   std::map<std::string, MethodTotals> method_totals_;  // by scope
   std::int64_t decided_ = 0;
   std::int64_t skipped_ = 0;
