@@ -8,6 +8,8 @@
 // obvious way; each entry carries that decision, and the replay must accept
 // exactly the entries the obvious way accepts, with the same obligations
 // and flags.
+#include "policies/policy_replay.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -20,7 +22,6 @@
 #include "ledger/crypto.h"
 #include "ledger/encoding.h"
 #include "policies/donations.h"
-#include "policies/policy_replay.h"
 #include "policies/scopes.h"
 
 namespace probity {
@@ -125,9 +126,7 @@ class StreamTest : public ::testing::Test {
   }
   bool Chance(int percent) { return Pick(1, 100) <= percent; }
 
-  Json Entry(const char* kind) {
-    return Json{{"seq", seq_++}, {"kind", kind}};
-  }
+  Json Entry(const char* kind) { return Json{{"seq", seq_++}, {"kind", kind}}; }
 
   // Applies `e` to the replay under test and says whether it was accepted.
   bool Apply(const Json& e) {
@@ -241,7 +240,8 @@ class StreamTest : public ::testing::Test {
 
   ObviousReplay::Gift* RandomAccepted(std::int64_t* seq) {
     if (accepted_.empty()) return nullptr;
-    *seq = accepted_[static_cast<std::size_t>(Pick(0, static_cast<std::int64_t>(accepted_.size()) - 1))];
+    *seq = accepted_[static_cast<std::size_t>(
+        Pick(0, static_cast<std::int64_t>(accepted_.size()) - 1))];
     return &obvious_.gifts().at(*seq);
   }
 
