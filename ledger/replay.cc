@@ -7,7 +7,9 @@
 namespace probity {
 namespace {
 
-std::string Str(const Json& e, const char* field) { return e[field].get<std::string>(); }
+const std::string& Str(const Json& e, const char* field) {
+  return e[field].get_ref<const std::string&>();
+}
 std::int64_t Int(const Json& e, const char* field) { return e[field].get<std::int64_t>(); }
 
 }  // namespace
@@ -23,7 +25,7 @@ Result<PublicKey> Replay::Apply(const Json& entry) {
 }
 
 Status Replay::CheckRecord(const Json& e) {
-  const std::string kind = Str(e, "kind");
+  const std::string& kind = Str(e, "kind");
   const std::int64_t seq = Int(e, "seq");
   if (kind == "policy_adopted" || kind == "scope_added" || kind == "obligation_resolved") {
     return CheckPolicyRecord(e);
@@ -117,7 +119,7 @@ Status Replay::CheckCorrection(const Json& e) {
 // Packs, scopes and obligations: a scope names a pack adopted earlier with the
 // same bytes, and the adopted text hashes to the recorded SHA-256.
 Status Replay::CheckPolicyRecord(const Json& e) {
-  const std::string kind = Str(e, "kind");
+  const std::string& kind = Str(e, "kind");
   if (kind == "policy_adopted") {
     if (HexEncode(Sha256(AsBytes(Str(e, "pack_toml")))) != Str(e, "pack_sha256")) {
       return Status::VerificationFailed("the adopted pack's text does not match its SHA-256");

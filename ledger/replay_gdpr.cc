@@ -8,7 +8,9 @@
 namespace probity {
 namespace {
 
-std::string StrAt(const Json& e, const char* field) { return e.at(field).get<std::string>(); }
+const std::string& StrAt(const Json& e, const char* field) {
+  return e.at(field).get_ref<const std::string&>();
+}
 
 Date DateOf(const Json& e, const char* field) {
   // Replayed entries passed ValidateEntry, so their dates parse.
@@ -22,7 +24,7 @@ Status Refused(const Status& st) { return Status::VerificationFailed(st.message(
 }  // namespace
 
 Status Replay::CheckGdprRecord(const Json& e) {
-  const std::string kind = StrAt(e, "kind");
+  const std::string& kind = StrAt(e, "kind");
   if (kind == "purpose_added") {
     if (!purposes_.insert(StrAt(e, "purpose")).second) {
       return Status::VerificationFailed("purpose " + StrAt(e, "purpose") + " registered twice");

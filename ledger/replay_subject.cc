@@ -14,8 +14,8 @@ namespace probity {
 // The generic rule before this one already requires the subject registered.
 Status Replay::CheckSubjectRecord(const Json& e) {
   if (!e.contains("subject")) return Status::OK();
-  const std::string subject = e["subject"].get<std::string>();
-  const std::string kind = e["kind"].get<std::string>();
+  const std::string& subject = e["subject"].get_ref<const std::string&>();
+  const std::string& kind = e["kind"].get_ref<const std::string&>();
   auto erased = erased_.find(subject);
   if (erased != erased_.end()) {
     if (kind == "request_opened" || kind == "request_extended" || kind == "request_closed") {

@@ -18,8 +18,8 @@ Result<Signer> SignerFromEntry(const Json& entry) {
 }  // namespace
 
 Result<PublicKey> SignerSet::KeyFor(const Json& entry) const {
-  const std::string kind = entry["kind"].get<std::string>();
-  const std::string signer = entry["signer"].get<std::string>();
+  const std::string& kind = entry["kind"].get_ref<const std::string&>();
+  const std::string& signer = entry["signer"].get_ref<const std::string&>();
   if (kind == "ledger_created") {
     // The founding entry authorises the key it names, and only that key may sign it.
     PROBITY_ASSIGN_OR_RETURN(Signer founder, SignerFromEntry(entry));
@@ -37,7 +37,7 @@ Result<PublicKey> SignerSet::KeyFor(const Json& entry) const {
 }
 
 Status SignerSet::Apply(const Json& entry) {
-  const std::string kind = entry["kind"].get<std::string>();
+  const std::string& kind = entry["kind"].get_ref<const std::string&>();
   const std::int64_t seq = entry["seq"].get<std::int64_t>();
   if ((kind == "ledger_created") != (seq == 0)) {
     return Status::VerificationFailed("entry 0, and only entry 0, must be ledger_created");

@@ -19,7 +19,7 @@ struct Ctx {
   const ScopeInfo& scope;
   const DonorFacts& donor;
   const GiftFacts& gift;
-  const History& history;
+  const HistoryView& history;
   Decision& out;
   std::string who() const { return donor.anonymous ? "an anonymous donor" : donor.subject; }
 };
@@ -165,8 +165,12 @@ bool CheckMethodTotal(Ctx& c, const Rule& rule) {
   // Floor of percent of the parameter, in exact integers: never rounds the limit up.
   const std::int64_t limit = static_cast<std::int64_t>(
       (static_cast<__int128>(param->second) * rule.percent) / 100);
-  auto so_far = c.history.scope_method_minor.find(rule.method);
-  const std::int64_t before = so_far == c.history.scope_method_minor.end() ? 0 : so_far->second;
+  const std::map<std::string, std::int64_t>* totals = c.history.scope_method_minor;
+  std::int64_t before = 0;
+  if (totals != nullptr) {
+    auto so_far = totals->find(rule.method);
+    if (so_far != totals->end()) before = so_far->second;
+  }
   if (before + c.gift.amount_minor <= limit) return false;
   c.out.max_acceptable_minor = std::max<std::int64_t>(0, limit - before);
   return Breach(c, rule, rule.method + " received for " + c.scope.id + " would reach " +
@@ -262,7 +266,7 @@ Status CheckFit(const Pack& pack, const ScopeInfo& scope, const DonorFacts& dono
 }  // namespace
 
 Result<Decision> Decide(const Pack& pack, const ScopeInfo& scope, const DonorFacts& donor,
-                        const GiftFacts& gift, const History& history) {
+                        const GiftFacts& gift, const HistoryView& history) {
   PROBITY_RETURN_IF_ERROR(CheckFit(pack, scope, donor, gift));
   Decision out;
   out.accepted = true;

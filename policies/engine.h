@@ -7,6 +7,7 @@
 
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -49,9 +50,19 @@ struct PastGift {
   std::string nature = "gift";
 };
 
+// What a decision reads of the past, without owning it: whoever keeps the
+// history (the policy replay's running one, a caller's History) lends it for
+// one call, and it must not change during that call.
+struct HistoryView {
+  std::span<const PastGift> donor_gifts;  // this donor, this scope
+  // Gross per method, whole scope; null when no rule needs it (same as empty).
+  const std::map<std::string, std::int64_t>* scope_method_minor = nullptr;
+};
+
 struct History {
   std::vector<PastGift> donor_gifts;                     // this donor, this scope
   std::map<std::string, std::int64_t> scope_method_minor;  // gross per method, whole scope
+  HistoryView View() const { return HistoryView{donor_gifts, &scope_method_minor}; }
 };
 
 struct Obligation {
@@ -79,7 +90,11 @@ struct Decision {
 // InvalidArgument for a gift that does not fit the scope at all (currency,
 // missing or unexpected election designation); otherwise a Decision.
 Result<Decision> Decide(const Pack& pack, const ScopeInfo& scope, const DonorFacts& donor,
-                        const GiftFacts& gift, const History& history);
+                        const GiftFacts& gift, const HistoryView& history);
+inline Result<Decision> Decide(const Pack& pack, const ScopeInfo& scope, const DonorFacts& donor,
+                               const GiftFacts& gift, const History& history) {
+  return Decide(pack, scope, donor, gift, history.View());
+}
 
 }  // namespace probity
 

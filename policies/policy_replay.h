@@ -12,7 +12,6 @@
 
 #include <cstdint>
 #include <map>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -37,26 +36,37 @@ class PolicyReplay {
   std::int64_t skipped() const { return skipped_; }
 
  private:
+  // One recorded donation as last restated. Its PastGift (identified donors
+  // only) lives in its donor's running history, at past_index.
   struct Gift {
     std::string subject;  // empty if anonymous
     std::string scope;
+    std::string method;
     std::int64_t amount_minor = 0;
     std::int64_t refunded_minor = 0;
-    std::string method;
     Date date;
     std::string election;
     std::string nature;
+    std::size_t past_index = 0;
   };
-  [[nodiscard]] Status Decide(const Json& entry, const Gift& gift, std::int64_t restated_seq);
-  History HistoryFor(const Gift& gift, std::int64_t restated_seq) const;
+  using MethodTotals = std::map<std::string, std::int64_t>;  // method -> gross minor units
+
+  [[nodiscard]] Status ApplyDonation(const Json& entry);
+  [[nodiscard]] Status ApplyCorrection(const Json& entry, Gift& gift);
+  [[nodiscard]] Status Decide(const Json& entry, const Gift& gift, const HistoryView& history);
 
   std::map<std::string, Pack> packs_;  // adopted, by id
   std::map<std::string, BoundScope> scopes_;
   std::map<std::string, std::string> donor_types_;
   std::map<std::string, DonorPii> disclosed_;
   std::map<std::int64_t, Gift> gifts_;  // by donation seq
-  std::map<std::pair<std::string, std::string>, std::vector<std::int64_t>> by_donor_scope_;
-  std::map<std::pair<std::string, std::string>, std::int64_t> method_totals_;  // (scope, method)
+  // The running histories the engine is given, kept up to date by every
+  // donation, refund and correction so that a decision lends them instead of
+  // rebuilding them: each donor's gifts per scope (net of refunds, as
+  // corrected, in seq order) and each scope's gross per method.
+  // (Nested by subject, then scope: found without building a key per gift.)
+  std::map<std::string, std::map<std::string, std::vector<PastGift>>> donor_gifts_;
+  std::map<std::string, MethodTotals> method_totals_;  // by scope
   std::int64_t decided_ = 0;
   std::int64_t skipped_ = 0;
 };

@@ -15,7 +15,9 @@
 namespace probity {
 namespace {
 
-std::string Str(const Json& e, const char* field) { return e[field].get<std::string>(); }
+const std::string& Str(const Json& e, const char* field) {
+  return e[field].get_ref<const std::string&>();
+}
 std::int64_t Int(const Json& e, const char* field) { return e[field].get<std::int64_t>(); }
 
 // ---------------------------------------------------------------- writing
@@ -133,6 +135,7 @@ class BundleVerifier {
  private:
   Status CheckCheckpointTrust();
   Status Apply(const EntryLine& line, Checked& c);
+  ScopeTotals& TotalsFor(const std::string& scope, const std::string& currency);
   Status CheckDisclosure(const Json& donor);
   Status CheckHeader();
   Status CheckDisclosedData();
@@ -155,11 +158,18 @@ class BundleVerifier {
   Replay replay_;
   PolicyReplay policy_;
   MemoryTree tree_;
-  Hash prev_{};
+  std::string prev_hex_ = HexEncode(Hash{});  // what the next entry's prev must be
   std::string ledger_origin_, ledger_id_;
   std::vector<std::pair<std::string, std::string>> adopted_;
-  std::map<std::int64_t, std::pair<std::string, std::string>> gift_scope_;  // seq -> scope, ccy
-  std::map<std::int64_t, std::int64_t> gift_amount_;
+  // Each donation's totals row and amount as last restated, by seq.
+  struct GiftTotals {
+    ScopeTotals* totals = nullptr;  // in report_.summary.totals (map nodes do not move)
+    std::int64_t amount_minor = 0;
+  };
+  std::map<std::int64_t, GiftTotals> gift_totals_;
+  // scope -> currency -> its row in report_.summary.totals, found without
+  // building a (scope, currency) key per donation.
+  std::map<std::string, std::map<std::string, ScopeTotals*>> totals_index_;
   BundleReport report_;
 };
 
@@ -190,7 +200,7 @@ Status BundleVerifier::CheckCheckpointTrust() {
 // the data it holds is in force from this entry on (the policy re-check uses
 // it), and the latest must be what the disclosure states (CheckHeader).
 Status BundleVerifier::CheckDisclosure(const Json& donor) {
-  const std::string subject = Str(donor, "subject");
+  const std::string& subject = Str(donor, "subject");
   const bool added = Str(donor, "kind") == "donor_added";
   donors_seen_.insert(subject);
   auto it = disclosures_.find(subject);
@@ -235,26 +245,33 @@ Status BundleVerifier::CheckDisclosedData() {
   return Status::OK();
 }
 
+ScopeTotals& BundleVerifier::TotalsFor(const std::string& scope, const std::string& currency) {
+  std::map<std::string, ScopeTotals*>& by_currency = totals_index_[scope];
+  auto it = by_currency.find(currency);
+  if (it == by_currency.end()) {
+    it = by_currency.emplace(currency, &report_.summary.totals[{scope, currency}]).first;
+  }
+  return *it->second;
+}
+
 void BundleVerifier::Count(const Json& e) {
-  const std::string kind = Str(e, "kind");
+  const std::string& kind = Str(e, "kind");
   if (kind == "donation") {
-    const std::int64_t seq = Int(e, "seq");
-    gift_scope_[seq] = {Str(e, "scope"), Str(e, "currency")};
-    gift_amount_[seq] = Int(e, "amount_minor");
-    ScopeTotals& t = report_.summary.totals[gift_scope_[seq]];
+    ScopeTotals& t = TotalsFor(Str(e, "scope"), Str(e, "currency"));
+    gift_totals_.emplace_hint(gift_totals_.end(), Int(e, "seq"),
+                              GiftTotals{&t, Int(e, "amount_minor")});
     ++t.gifts;
     t.gross_minor += Int(e, "amount_minor");
-    const std::string date = Str(e, "date");
+    const std::string& date = Str(e, "date");
     if (t.first_date.empty() || date < t.first_date) t.first_date = date;
     if (t.last_date.empty() || date > t.last_date) t.last_date = date;
   } else if (kind == "refund" || kind == "correction") {
-    const std::int64_t seq = Int(e, "donation_seq");
-    ScopeTotals& t = report_.summary.totals[gift_scope_.at(seq)];
+    GiftTotals& g = gift_totals_.at(Int(e, "donation_seq"));
     if (kind == "refund") {
-      t.refunded_minor += Int(e, "amount_minor");
+      g.totals->refunded_minor += Int(e, "amount_minor");
     } else {
-      t.gross_minor += Int(e, "amount_minor") - gift_amount_[seq];
-      gift_amount_[seq] = Int(e, "amount_minor");
+      g.totals->gross_minor += Int(e, "amount_minor") - g.amount_minor;
+      g.amount_minor = Int(e, "amount_minor");
     }
   } else if (kind == "ledger_created") {
     ledger_origin_ = Str(e, "origin");
@@ -274,7 +291,7 @@ Status BundleVerifier::Apply(const EntryLine& line, Checked& c) {
     return Fail(seq, "says it is entry " + std::to_string(Int(e, "seq")) +
                          " (entries were moved, swapped or removed)");
   }
-  if (Str(e, "prev") != HexEncode(prev_)) {
+  if (Str(e, "prev") != prev_hex_) {
     return Fail(seq, "prev does not match the hash of the entry before it");
   }
   Result<PublicKey> key = replay_.Apply(e);
@@ -284,10 +301,11 @@ Status BundleVerifier::Apply(const EntryLine& line, Checked& c) {
     return Fail(seq, "its signer's key is not the one the bundle header lists");
   }
   if (!c.signature_ok) return Fail(seq, "signature does not verify");
-  if (Str(e, "kind") == "donor_added" || Str(e, "kind") == "donor_corrected") {
+  const std::string& kind = Str(e, "kind");
+  if (kind == "donor_added" || kind == "donor_corrected") {
     PROBITY_RETURN_IF_ERROR(CheckDisclosure(e));
   }
-  if (Str(e, "kind") == "erasure") erased_at_.emplace(Str(e, "subject"), seq);
+  if (kind == "erasure") erased_at_.emplace(Str(e, "subject"), seq);
   Status policy = policy_.Apply(e);
   if (!policy.ok()) {
     report_.first_bad_seq = seq;
@@ -295,7 +313,7 @@ Status BundleVerifier::Apply(const EntryLine& line, Checked& c) {
   }
   Count(e);
   tree_.Append(c.leaf);
-  prev_ = c.leaf;
+  prev_hex_.swap(c.leaf_hex);
   return Status::OK();
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "ledger/encoding.h"
 #include "ledger/entry.h"
 
 namespace probity {
@@ -41,6 +42,8 @@ void CheckPipeline::Work() {
       Checked& c = slot.checked;
       c.entry = DecodeEntry(line.body);
       c.leaf = LeafHash(AsBytes(line.body));
+      c.leaf_hex = HexEncode(c.leaf);
+      c.signature_ok = false;
       if (c.entry.ok()) {
         auto key = header_keys_.find(c.entry.value()["signer"].get_ref<const std::string&>());
         c.signature_ok = key != header_keys_.end() &&
@@ -71,7 +74,8 @@ Checked& CheckPipeline::Take(std::size_t i) {
 
 void CheckPipeline::Release(std::size_t i) {
   Slot& slot = slots_[i % slots_.size()];
-  slot.checked = Checked{};
+  // The entry stays in the slot until a worker overwrites it: freeing it is
+  // the workers' job, not the ordered thread's.
   slot.ready.store(false, std::memory_order_relaxed);
   if ((i + 1) % kBlock == 0) Publish(i + 1);
 }

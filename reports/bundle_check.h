@@ -23,6 +23,7 @@ namespace probity {
 struct Checked {
   Result<Json> entry = Status::Corruption("not checked");
   Hash leaf{};
+  std::string leaf_hex;       // HexEncode(leaf): the next entry's `prev`
   bool signature_ok = false;  // under the header key its `signer` names
 };
 
@@ -43,7 +44,9 @@ class CheckPipeline {
   CheckPipeline& operator=(const CheckPipeline&) = delete;
 
   // Entry i, once checked; i counts up from 0, one at a time, each followed
-  // by Release(i) before the next Take.
+  // by Release(i) before the next Take. The caller may move from it: a worker
+  // overwrites every member (and frees the old entry, off the caller's thread)
+  // when it reuses the slot.
   Checked& Take(std::size_t i);
   void Release(std::size_t i);
 
