@@ -503,6 +503,15 @@ EntryIndex IndexOf(const Json& entry) {
   if (index.kind == "donation") index.external_id = entry.value("external_id", "");
   if (restates || index.kind == "refund") {
     index.amount_minor = entry.value("amount_minor", std::int64_t{0});
+    GiftFields& gift = index.gift;
+    if (index.kind != "donation") gift.donation_seq = entry.value("donation_seq", std::int64_t{-1});
+    gift.currency = entry.value("currency", "");
+    gift.date = entry.value("date", "");
+    gift.election = entry.value("election", "");
+    const auto obligations = entry.find("obligations");
+    if (obligations != entry.end() && obligations->is_array()) {
+      gift.obligations = static_cast<std::int64_t>(obligations->size());
+    }
   }
   return index;
 }

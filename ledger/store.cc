@@ -35,6 +35,24 @@ CREATE TABLE tree_nodes(level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB 
   PRIMARY KEY(level, idx)) WITHOUT ROWID;
 CREATE TABLE checkpoints(tree_size INTEGER PRIMARY KEY, note TEXT NOT NULL);
 CREATE TABLE subject_keys(subject TEXT PRIMARY KEY, key BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE gift_deltas(
+  seq INTEGER NOT NULL,
+  role INTEGER NOT NULL,
+  donation_seq INTEGER NOT NULL,
+  currency TEXT NOT NULL,
+  month TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  method TEXT NOT NULL,
+  subject TEXT,
+  election TEXT,
+  delta_minor INTEGER NOT NULL,
+  gifts_delta INTEGER NOT NULL,
+  obligations INTEGER NOT NULL,
+  PRIMARY KEY(seq, role)) WITHOUT ROWID;
+CREATE INDEX gift_deltas_by_donation ON gift_deltas(donation_seq, seq, role);
+CREATE INDEX gift_deltas_summary ON gift_deltas(scope, subject, month, method, election,
+  currency, delta_minor, gifts_delta);
+CREATE INDEX gift_deltas_obligated ON gift_deltas(donation_seq) WHERE obligations > 0;
 CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries
   BEGIN SELECT RAISE(ABORT, 'probity: entries are append-only'); END;
 CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries
@@ -53,6 +71,10 @@ CREATE TRIGGER meta_no_delete BEFORE DELETE ON meta
   BEGIN SELECT RAISE(ABORT, 'probity: ledger metadata is append-only'); END;
 CREATE TRIGGER subject_keys_no_update BEFORE UPDATE ON subject_keys
   BEGIN SELECT RAISE(ABORT, 'probity: subject keys are never changed, only erased'); END;
+CREATE TRIGGER gift_deltas_no_update BEFORE UPDATE ON gift_deltas
+  BEGIN SELECT RAISE(ABORT, 'probity: gift deltas are append-only'); END;
+CREATE TRIGGER gift_deltas_no_delete BEFORE DELETE ON gift_deltas
+  BEGIN SELECT RAISE(ABORT, 'probity: gift deltas are append-only'); END;
 )sql";
 
 constexpr char kPlainSqliteMagic[] = "SQLite format 3";
@@ -191,12 +213,19 @@ Status Store::CheckIsLedger() {
     return Status::Corruption(path_ + " opens with this passphrase but is not a Probity ledger");
   }
   PROBITY_ASSIGN_OR_RETURN(std::string version, GetMeta("schema_version"));
-  if (version != std::to_string(kStoreSchemaVersion)) {
-    return Status::Corruption(path_ + " has ledger schema version " + version +
-                              ", this program reads version " +
-                              std::to_string(kStoreSchemaVersion) + "; upgrade probity");
+  if (version == std::to_string(kStoreSchemaVersion)) return Status::OK();
+  // Nothing in a ledger is rewritten in place, so an older file is not
+  // upgraded on open: say which program can still read it.
+  if (version == "1" || version == "2") {
+    return Status::Corruption(
+        path_ + " has ledger schema version " + version + ", made by an earlier probity "
+        "(before the gift_deltas table, version 3, that reports sum from); this program reads "
+        "version " + std::to_string(kStoreSchemaVersion) +
+        " only: open it with the probity release that created it");
   }
-  return Status::OK();
+  return Status::Corruption(path_ + " has ledger schema version " + version +
+                            ", this program reads version " +
+                            std::to_string(kStoreSchemaVersion) + "; upgrade probity");
 }
 
 Status Store::BeginWrite() { return db_->Exec("BEGIN IMMEDIATE;"); }

@@ -31,8 +31,8 @@ namespace probity {
 constexpr std::size_t kPageBytes = 4096;
 constexpr int kBusyTimeoutMs = 60000;
 constexpr const char* kLedgerMagic = "probity-ledger";
-constexpr int kStoreSchemaVersion = 2;  // 2: entries.external_id
-constexpr std::int64_t kAppendOnlyTriggers = 9;  // see kSchema in store.cc
+constexpr int kStoreSchemaVersion = 3;  // 2: entries.external_id; 3: gift_deltas
+constexpr std::int64_t kAppendOnlyTriggers = 11;  // see kSchema in store.cc
 
 // One row of the entries table.
 struct StoredEntry {
@@ -40,6 +40,18 @@ struct StoredEntry {
   std::string body;  // canonical JSON bytes, exactly as signed
   Signature sig{};
   Hash leaf_hash{};
+};
+
+// The fields of a donation, refund or correction that its gift_deltas rows
+// take beyond the index columns (docs/format.md 12.3). Not a column of the
+// entries table: verify checks them through the rows they make.
+struct GiftFields {
+  std::int64_t donation_seq = -1;  // refunds and corrections: the donation named; -1 otherwise
+  std::string currency;            // donations, refunds, corrections; empty otherwise
+  std::string date;                // the same: YYYY-MM-DD
+  std::string election;            // donations: the election designation; empty if none
+  std::int64_t obligations = 0;    // donations, corrections: how many obligations it carries
+  bool operator==(const GiftFields&) const = default;
 };
 
 // Columns kept beside the body so that queries need no JSON parsing. They are
@@ -51,7 +63,47 @@ struct EntryIndex {
   std::string method;   // donations and corrections: payment method; empty otherwise
   std::int64_t amount_minor = 0;  // donations, corrections and refunds; 0 otherwise
   std::string external_id = {};  // donations: the import's row id; empty otherwise
+  GiftFields gift = {};          // what InsertEntry needs for the gift_deltas rows
   bool operator==(const EntryIndex&) const = default;
+  // The six columns of the entries table alone (what ScanEntries reads back).
+  bool SameColumns(const EntryIndex& other) const;
+};
+
+// One row of the gift_deltas table (docs/format.md 12.3): a signed change, made
+// by entry `seq`, to the net amount of donation `donation_seq` and to the
+// count of gifts at one set of coordinates (currency, month, scope, method,
+// subject, election). Summing the rows by any of the coordinates gives the net
+// totals a summary shows, without decoding an entry.
+enum class GiftRole : std::int64_t {
+  kStated = 0,        // a donation: its amount, where it was given
+  kRefunded = 1,      // a refund: its amount taken off, where the gift stands
+  kRestatedOut = 2,   // a correction: the gift's net taken off where it stood
+  kRestatedIn = 3,    // a correction: the restated net put where it now stands
+};
+struct GiftDelta {
+  std::int64_t seq = 0;
+  GiftRole role = GiftRole::kStated;
+  std::int64_t donation_seq = 0;
+  std::string currency;
+  std::string month;     // YYYY-MM of the gift's date as stated
+  std::string scope;
+  std::string method;
+  std::string subject;   // empty for an anonymous gift (NULL in the table)
+  std::string election;  // empty if none (NULL in the table)
+  std::int64_t delta_minor = 0;  // change of the net amount, in minor units
+  std::int64_t gifts_delta = 0;  // change of the number of gifts: +1, -1 or 0
+  std::int64_t obligations = 0;  // kStated, kRestatedIn: the statement's obligations; else 0
+  // Read back: false if a stored value is not of its column's type (a REAL
+  // amount, say) or an empty string stands where NULL belongs.
+  bool typed = true;
+  bool operator==(const GiftDelta&) const = default;
+};
+
+// The gift_deltas rows summed over one group of coordinates (Store::ScanGiftGroups).
+struct GiftGroup {
+  std::string scope, subject, month, method, election, currency;
+  std::int64_t net_minor = 0;
+  std::int64_t gifts = 0;  // how many donations stand here now
 };
 
 class Store : public NodeReader {
@@ -74,6 +126,9 @@ class Store : public NodeReader {
 
   // Number of entries; the next entry's seq.
   Result<std::int64_t> EntryCount();
+  // Inserts the entry with its index columns and, for a donation, refund or
+  // correction, its gift_deltas rows (GiftDeltasFor), in the caller's
+  // transaction. Entries must come in seq order for those rows to be right.
   [[nodiscard]] Status InsertEntry(const StoredEntry& entry, const EntryIndex& index);
   Result<StoredEntry> GetEntry(std::int64_t seq);
   Result<std::optional<StoredEntry>> LastEntry();
@@ -96,6 +151,21 @@ class Store : public NodeReader {
   // empty), from the covering index: no entry is decoded.
   Result<std::int64_t> SumAmountMinor(const std::string& scope, const std::string& kind,
                                       const std::string& method);
+
+  // The gift_deltas rows that the entry `seq` with `index` makes, from the
+  // rows of the entries before it (docs/format.md 12.3). InsertEntry stores
+  // them; verify recomputes them to check the stored ones.
+  Result<std::vector<GiftDelta>> GiftDeltasFor(std::int64_t seq, const EntryIndex& index);
+  // The stored rows of entries [from, to), by seq then role.
+  Result<std::vector<GiftDelta>> ReadGiftDeltas(std::int64_t from, std::int64_t to);
+  Result<std::int64_t> GiftDeltaCount();
+  // The rows summed by (scope, subject, month, method, election, currency),
+  // in that order (subject NULL first), from the covering index; stops at the
+  // first error.
+  [[nodiscard]] Status ScanGiftGroups(const std::function<Status(const GiftGroup&)>& fn);
+  // Donations whose rows ever carried an obligation, in seq order (a partial
+  // index: the cost grows with their number, not the ledger's).
+  Result<std::vector<std::int64_t>> FindObligatedDonations();
 
   [[nodiscard]] Status InsertTreeNodes(const std::vector<TreeNode>& nodes);
   Result<Hash> PerfectNode(int level, std::uint64_t index) const override;
@@ -130,6 +200,8 @@ class Store : public NodeReader {
   [[nodiscard]] Status ApplyKey(const SecretBytes& key, const Salt& salt);
   [[nodiscard]] Status CreateSchema();
   [[nodiscard]] Status CheckIsLedger();
+  [[nodiscard]] Status InsertGiftDelta(const GiftDelta& row);
+  [[nodiscard]] Status InsertGiftDeltas(std::int64_t seq, const EntryIndex& index);
 
   std::string path_;
   std::unique_ptr<Db> db_;

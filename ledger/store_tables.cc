@@ -80,7 +80,8 @@ Status Store::InsertEntry(const StoredEntry& entry, const EntryIndex& index) {
   if (index.method.empty()) stmt->BindNull(8); else stmt->Bind(8, index.method);
   stmt->Bind(9, index.amount_minor);
   if (index.external_id.empty()) stmt->BindNull(10); else stmt->Bind(10, index.external_id);
-  return stmt->Run();
+  PROBITY_RETURN_IF_ERROR(stmt->Run());
+  return InsertGiftDeltas(entry.seq, index);  // gift_deltas.cc
 }
 
 Result<std::optional<std::int64_t>> Store::FindExternalId(const std::string& external_id) {

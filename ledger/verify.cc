@@ -7,6 +7,7 @@
 #include "ledger/encoding.h"
 #include "ledger/replay.h"
 #include "ledger/vault.h"
+#include "ledger/verify_gifts.h"
 
 namespace probity {
 namespace {
@@ -50,7 +51,8 @@ std::int64_t FirstBadSignature(const std::vector<PendingSig>& sigs) {
 
 class Verifier {
  public:
-  Verifier(Ledger& ledger, const VerifyOptions& options) : ledger_(ledger), options_(options) {}
+  Verifier(Ledger& ledger, const VerifyOptions& options)
+      : ledger_(ledger), options_(options), gifts_(ledger.store()) {}
   Result<VerifyReport> Run();
 
  private:
@@ -65,6 +67,7 @@ class Verifier {
   Ledger& ledger_;
   const VerifyOptions& options_;
   Replay replay_;
+  GiftDeltaCheck gifts_;
   MemoryTree tree_;
   Hash prev_ = Hash{};
   std::int64_t expected_seq_ = 0;
@@ -97,7 +100,7 @@ Status Verifier::CheckEntry(const StoredEntry& e, const EntryIndex& index) {
   const Hash leaf = LeafHash(AsBytes(e.body));
   if (leaf != e.leaf_hash) return Fail(&failure_, seq, "stored leaf hash does not match");
   const EntryIndex want = IndexOf(entry);
-  if (!(want == index)) {
+  if (!want.SameColumns(index)) {
     return Fail(&failure_, seq, "index columns (kind, subject, scope, method, amount, external id) disagree "
                                 "with the entry");
   }
@@ -107,6 +110,7 @@ Status Verifier::CheckEntry(const StoredEntry& e, const EntryIndex& index) {
   }
   Result<PublicKey> key = replay_.Apply(entry);
   if (!key.ok()) return Fail(&failure_, seq, key.status().message());
+  PROBITY_RETURN_IF_ERROR(gifts_.Expect(seq, want));
   pending_.push_back(PendingSig{seq, key.value(), e.body, e.sig});
   tree_.Append(leaf);
   prev_ = leaf;
@@ -116,15 +120,19 @@ Status Verifier::CheckEntry(const StoredEntry& e, const EntryIndex& index) {
 
 Status Verifier::CheckChunk(std::int64_t from, std::int64_t to) {
   pending_.clear();
+  gifts_.StartChunk();
   Status scan = ledger_.store().ScanEntries(
       from, to, [&](const StoredEntry& e, const EntryIndex& i) { return CheckEntry(e, i); });
-  // Signatures of the entries before a structural failure still count: the
-  // first bad entry is the lowest seq that fails either check.
+  if (!scan.ok() && !scan.IsVerificationFailed() && !scan.IsCorruption()) return scan;
+  // Signatures and gift rows of the entries before a structural failure still
+  // count: the first bad entry is the lowest seq that fails any check.
   std::int64_t bad = FirstBadSignature(pending_);
-  if (bad >= 0) {
-    return Fail(&failure_, pending_[static_cast<std::size_t>(bad)].seq,
-                "signature does not verify");
+  PROBITY_ASSIGN_OR_RETURN(GiftDeltaCheck::Mismatch gift, gifts_.FirstMismatch(from, expected_seq_));
+  const std::int64_t bad_seq = bad >= 0 ? pending_[static_cast<std::size_t>(bad)].seq : -1;
+  if (gift.seq >= 0 && (bad_seq < 0 || gift.seq < bad_seq)) {
+    return Fail(&failure_, gift.seq, gift.why);
   }
+  if (bad >= 0) return Fail(&failure_, bad_seq, "signature does not verify");
   if (scan.IsCorruption() && failure_.status.ok()) {
     // A row that cannot even be read (wrong-size signature or hash) is a bad entry too.
     return Fail(&failure_, expected_seq_, scan.message());
@@ -248,6 +256,13 @@ Status Verifier::CheckStoreShape() {
   }
   PROBITY_ASSIGN_OR_RETURN(std::int64_t meta, QueryInt64(db, "SELECT count(*) FROM meta"));
   if (meta != 2) return Fail(&failure_, -1, "unexpected rows in the meta table");
+  // Every row of entries 0..n-1 matched (CheckChunk): any other is outside them.
+  PROBITY_ASSIGN_OR_RETURN(std::int64_t gift_rows, ledger_.store().GiftDeltaCount());
+  if (gift_rows != gifts_.expected_rows()) {
+    return Fail(&failure_, -1, "the gift_deltas table has " + std::to_string(gift_rows) +
+                                   " rows, the entries make " +
+                                   std::to_string(gifts_.expected_rows()));
+  }
   return Status::OK();
 }
 

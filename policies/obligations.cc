@@ -25,13 +25,16 @@ Result<std::set<std::pair<std::int64_t, std::string>>> LoadResolved(Store& store
 
 // A donation's obligations are those of its latest decision (the donation's,
 // or its latest correction's); each is met by an obligation_resolved entry
-// or, when money cures it, by refunds reaching its cure_minor.
+// or, when money cures it, by refunds reaching its cure_minor. Only the
+// donations whose donation or a correction carried obligations are read (the
+// gift_deltas table finds them from a partial index), not every donation.
 Result<std::vector<OpenObligation>> ListObligations(Ledger& ledger, const Date& today) {
   Store& store = ledger.store();
   PROBITY_ASSIGN_OR_RETURN(auto resolved, LoadResolved(store));
-  PROBITY_ASSIGN_OR_RETURN(std::vector<DonationRecord> gifts, LoadDonations(store, "", ""));
+  PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> seqs, store.FindObligatedDonations());
   std::vector<OpenObligation> out;
-  for (const DonationRecord& d : gifts) {
+  for (std::int64_t seq : seqs) {
+    PROBITY_ASSIGN_OR_RETURN(DonationRecord d, LoadDonation(store, seq));
     for (const Json& o : d.obligations) {
       if (resolved.count({d.seq, o["rule"].get<std::string>()})) continue;
       const std::int64_t cure = o.value("cure_minor", std::int64_t{0});

@@ -78,6 +78,18 @@ class LedgerTest : public ::testing::Test {
     return seq.ok() ? seq.value() : -1;
   }
 
+  // Appends one entry of `kind` with `fields` as it is, with no record check
+  // (tests that need an entry the records layer would not write).
+  std::int64_t AppendEntry(const char* kind, Json fields) {
+    std::int64_t seq = -1;
+    auto added = ledger_->Append(key_, [&](AppendBatch& batch) {
+      PROBITY_ASSIGN_OR_RETURN(seq, batch.Add(EntryDraft{kind, std::move(fields)}));
+      return Status::OK();
+    });
+    EXPECT_TRUE(added.ok()) << added.status().ToString();
+    return seq;
+  }
+
   TempDir dir_;
   std::string path_;
   NamedKey key_ = NewKey("treasurer");

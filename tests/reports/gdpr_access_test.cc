@@ -90,15 +90,7 @@ class GdprAccessTest : public testing::LedgerTest {
     EXPECT_TRUE(seq.ok()) << seq.status().ToString();
     return seq.ok() ? seq.value() : -1;
   }
-  std::int64_t Add(const char* kind, Json fields) {
-    std::int64_t seq = -1;
-    auto added = ledger_->Append(key_, [&](AppendBatch& batch) {
-      PROBITY_ASSIGN_OR_RETURN(seq, batch.Add(EntryDraft{kind, std::move(fields)}));
-      return Status::OK();
-    });
-    EXPECT_TRUE(added.ok()) << added.status().ToString();
-    return seq;
-  }
+  std::int64_t Add(const char* kind, Json fields) { return AppendEntry(kind, std::move(fields)); }
   std::int64_t Open(const std::string& subject, const char* type, const char* received) {
     return Add("request_opened",
                {{"subject", subject}, {"request_type", type}, {"received", received},

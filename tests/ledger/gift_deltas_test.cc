@@ -1,0 +1,215 @@
+// The gift_deltas table (ledger/gift_deltas.cc, docs/format.md 12.3): the
+// rows each donation, refund and correction writes, known answers; the
+// append-only triggers; a ledger of an older schema refused by name; and
+// verify against rows edited, added, removed or retyped by someone holding
+// the database key.
+#include <gtest/gtest.h>
+
+#include "ledger/entry.h"
+#include "ledger/verify.h"
+#include "tests/ledger/test_ledger_util.h"
+
+namespace probity::testing {
+namespace {
+
+using Rows = std::vector<GiftDelta>;
+
+GiftDelta Row(std::int64_t seq, GiftRole role, std::int64_t donation_seq, const char* month,
+              const char* method, std::int64_t delta_minor, std::int64_t gifts,
+              const std::string& subject, std::int64_t obligations = 0) {
+  GiftDelta r;
+  r.seq = seq;
+  r.role = role;
+  r.donation_seq = donation_seq;
+  r.currency = "EUR";
+  r.month = month;
+  r.scope = "fr-pres-2027";
+  r.method = method;
+  r.subject = subject;
+  r.delta_minor = delta_minor;
+  r.gifts_delta = gifts;
+  r.obligations = obligations;
+  return r;
+}
+
+class GiftDeltasTest : public LedgerTest {
+ protected:
+  void SetUp() override {
+    LedgerTest::SetUp();
+    subject_ = AddPerson("Jeanne Martin");  // seq 1
+  }
+  std::int64_t Refund(std::int64_t donation, std::int64_t amount_minor, const char* date) {
+    return AppendEntry("refund", {{"subject", subject_}, {"donation_seq", donation},
+                          {"amount_minor", amount_minor}, {"currency", "EUR"}, {"date", date}});
+  }
+  std::int64_t Correct(std::int64_t donation, std::int64_t amount_minor, const char* method,
+                       const char* date) {
+    return AppendEntry("correction", {{"donation_seq", donation}, {"subject", subject_},
+                              {"scope", "fr-pres-2027"}, {"currency", "EUR"},
+                              {"amount_minor", amount_minor}, {"method", method},
+                              {"date", date}, {"reason", "typing error"}});
+  }
+  Rows All() { return ledger_->store().ReadGiftDeltas(0, Count()).value(); }
+  VerifyReport Verify() { return VerifyLedger(*ledger_).value(); }
+  // What someone holding the database key does: drop a trigger, edit, put it back.
+  void Tamper(const std::string& sql) {
+    Db& db = ledger_->store().db();
+    ASSERT_TRUE(db.Exec("DROP TRIGGER gift_deltas_no_update; DROP TRIGGER gift_deltas_no_delete")
+                    .ok());
+    ASSERT_TRUE(db.Exec(sql).ok()) << sql;
+    ASSERT_TRUE(db.Exec("CREATE TRIGGER gift_deltas_no_update BEFORE UPDATE ON gift_deltas BEGIN "
+                        "SELECT RAISE(ABORT, 'probity: gift deltas are append-only'); END;"
+                        "CREATE TRIGGER gift_deltas_no_delete BEFORE DELETE ON gift_deltas BEGIN "
+                        "SELECT RAISE(ABORT, 'probity: gift deltas are append-only'); END;")
+                    .ok());
+  }
+  void ExpectFailsAt(std::int64_t seq, const std::string& why) {
+    VerifyReport r = Verify();
+    EXPECT_TRUE(r.failure.IsVerificationFailed()) << r.failure.ToString();
+    EXPECT_EQ(r.first_bad_seq, seq) << r.failure.message();
+    EXPECT_NE(r.failure.message().find(why), std::string::npos) << r.failure.message();
+  }
+  // Donation 2 (100.00 cheque, May), refund 3 (30.00), correction 4 (to
+  // 80.00 by transfer, April), refund 5 (10.00).
+  void MakeHistory() {
+    ASSERT_EQ(Give(subject_, "100.00", "2026-05-01"), 2);
+    ASSERT_EQ(Refund(2, 3000, "2026-06-01"), 3);
+    ASSERT_EQ(Correct(2, 8000, "transfer", "2026-04-01"), 4);
+    ASSERT_EQ(Refund(2, 1000, "2026-06-02"), 5);
+  }
+
+  std::string subject_;
+};
+
+TEST_F(GiftDeltasTest, EachKindWritesItsKnownRows) {
+  MakeHistory();
+  const Rows want = {
+      Row(2, GiftRole::kStated, 2, "2026-05", "cheque", 10000, 1, subject_),
+      Row(3, GiftRole::kRefunded, 2, "2026-05", "cheque", -3000, 0, subject_),
+      // The net (100 - 30) leaves May by cheque; 80 - 30 arrives in April by transfer.
+      Row(4, GiftRole::kRestatedOut, 2, "2026-05", "cheque", -7000, -1, subject_),
+      Row(4, GiftRole::kRestatedIn, 2, "2026-04", "transfer", 5000, 1, subject_),
+      Row(5, GiftRole::kRefunded, 2, "2026-04", "transfer", -1000, 0, subject_),
+  };
+  EXPECT_EQ(All(), want);
+  EXPECT_TRUE(Verify().failure.ok()) << Verify().failure.message();
+}
+
+TEST_F(GiftDeltasTest, GroupsSumToTheGiftAsItStands) {
+  MakeHistory();
+  std::vector<GiftGroup> groups;
+  ASSERT_TRUE(ledger_->store()
+                  .ScanGiftGroups([&](const GiftGroup& g) {
+                    groups.push_back(g);
+                    return Status::OK();
+                  })
+                  .ok());
+  ASSERT_EQ(groups.size(), 2u);
+  // By month: April before May. May holds nothing any more.
+  EXPECT_EQ(groups[0].month, "2026-04");
+  EXPECT_EQ(groups[0].net_minor, 4000);  // 80 - 30 - 10
+  EXPECT_EQ(groups[0].gifts, 1);
+  EXPECT_EQ(groups[1].month, "2026-05");
+  EXPECT_EQ(groups[1].net_minor, 0);
+  EXPECT_EQ(groups[1].gifts, 0);
+}
+
+TEST_F(GiftDeltasTest, AnonymousGiftElectionAndObligationsAreKept) {
+  const std::int64_t seq =
+      AppendEntry("donation", {{"anonymous", true}, {"amount_minor", 2000}, {"currency", "USD"},
+                       {"method", "cash"}, {"date", "2026-03-04"}, {"scope", "us-2026"},
+                       {"election", "P2026"},
+                       {"obligations", Json::array({{{"rule", "r1"}, {"due", "2026-04-01"},
+                                                     {"action", "refund"}}})}});
+  Rows rows = All();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].subject, "");
+  EXPECT_EQ(rows[0].election, "P2026");
+  EXPECT_EQ(rows[0].currency, "USD");
+  EXPECT_EQ(rows[0].obligations, 1);
+  EXPECT_EQ(ledger_->store().FindObligatedDonations().value(), std::vector<std::int64_t>{seq});
+  EXPECT_EQ(QueryInt64(ledger_->store().db(),
+                       "SELECT count(*) FROM gift_deltas WHERE subject IS NULL").value(), 1);
+}
+
+TEST_F(GiftDeltasTest, RefundOfNoDonationWritesNoRow) {
+  // Listings skip it, so the totals do; verify's replay refuses it.
+  Refund(1, 100, "2026-06-01");
+  EXPECT_TRUE(All().empty());
+  EXPECT_FALSE(Verify().failure.ok());
+}
+
+TEST_F(GiftDeltasTest, TriggersRefuseUpdateAndDelete) {
+  MakeHistory();
+  Db& db = ledger_->store().db();
+  EXPECT_FALSE(db.Exec("UPDATE gift_deltas SET delta_minor = 0").ok());
+  EXPECT_FALSE(db.Exec("DELETE FROM gift_deltas").ok());
+  EXPECT_EQ(All().size(), 5u);
+}
+
+TEST_F(GiftDeltasTest, OlderSchemaIsRefusedByName) {
+  Db& db = ledger_->store().db();
+  ASSERT_TRUE(db.Exec("DROP TRIGGER meta_no_update; UPDATE meta SET value = '2' "
+                      "WHERE name = 'schema_version'").ok());
+  ledger_.reset();
+  auto opened = Ledger::Open(path_, Pass(), FastKdf());
+  ASSERT_FALSE(opened.ok());
+  EXPECT_TRUE(opened.status().IsCorruption());
+  EXPECT_NE(opened.status().message().find("schema version 2, made by an earlier probity"),
+            std::string::npos)
+      << opened.status().message();
+}
+
+TEST_F(GiftDeltasTest, VerifyFindsAChangedAmount) {
+  MakeHistory();
+  Tamper("UPDATE gift_deltas SET delta_minor = -2000 WHERE seq = 3");
+  ExpectFailsAt(3, "is not what the entries make");
+}
+
+TEST_F(GiftDeltasTest, VerifyFindsAMovedMonth) {
+  MakeHistory();
+  Tamper("UPDATE gift_deltas SET month = '2026-01' WHERE seq = 4 AND role = 3");
+  ExpectFailsAt(4, "is not what the entries make");
+}
+
+TEST_F(GiftDeltasTest, VerifyFindsAMissingRow) {
+  MakeHistory();
+  Tamper("DELETE FROM gift_deltas WHERE seq = 5");
+  ExpectFailsAt(5, "missing");
+}
+
+TEST_F(GiftDeltasTest, VerifyFindsARowNoEntryMakes) {
+  MakeHistory();
+  // Entry 1 is the donor's registration: it makes no row.
+  Tamper("INSERT INTO gift_deltas VALUES(1, 0, 1, 'EUR', '2026-05', 'fr-pres-2027', 'cheque', "
+         "NULL, NULL, 50000, 1, 0)");
+  ExpectFailsAt(1, "no entry makes");
+}
+
+TEST_F(GiftDeltasTest, VerifyFindsARowBeyondTheEntries) {
+  MakeHistory();
+  Tamper("INSERT INTO gift_deltas VALUES(99, 0, 99, 'EUR', '2026-05', 'fr-pres-2027', 'cheque', "
+         "NULL, NULL, 50000, 1, 0)");
+  VerifyReport r = Verify();
+  EXPECT_TRUE(r.failure.IsVerificationFailed());
+  EXPECT_NE(r.failure.message().find("the gift_deltas table has 6 rows, the entries make 5"),
+            std::string::npos)
+      << r.failure.message();
+}
+
+TEST_F(GiftDeltasTest, VerifyFindsAValueOfTheWrongType) {
+  MakeHistory();
+  // 10000.4 reads back as 10000 but sums as a fraction of a cent.
+  Tamper("UPDATE gift_deltas SET delta_minor = 10000.4 WHERE seq = 2");
+  ExpectFailsAt(2, "wrong type");
+}
+
+TEST_F(GiftDeltasTest, VerifyFindsAnEmptyStringForNull) {
+  AppendEntry("donation", {{"anonymous", true}, {"amount_minor", 2000}, {"currency", "EUR"},
+                   {"method", "cash"}, {"date", "2026-03-04"}, {"scope", "fr-pres-2027"}});
+  Tamper("UPDATE gift_deltas SET subject = '' WHERE seq = 2");
+  ExpectFailsAt(2, "wrong type");
+}
+
+}  // namespace
+}  // namespace probity::testing
