@@ -6,9 +6,10 @@
 #  - This build's `probity` derives keys at libsodium's minimum Argon2id cost
 #    (-DPROBITY_TEST_ONLY_WEAK_KDF=ON): the end-to-end suite runs it hundreds of times, and at
 #    the "moderate" cost (~0.25 s, 256 MiB a run) that alone took six minutes of CI's twenty.
-#  - It is a unity build (CMAKE_UNITY_BUILD: eight sources per compiler run), which takes about
-#    two fifths off the compile on CI's two cores; the sources are kept free of clashing
-#    file-local names for it. Normal builds (scripts/build.sh, bench/run) compile file by file.
+#  - It is a unity build (CMAKE_UNITY_BUILD: eight sources per compiler run): templates are
+#    instantiated once per eight files instead of once per file (eight ledger sources: 26 s of
+#    CPU one by one, 16 s as one unit). The sources are kept free of clashing file-local names
+#    for it. Normal builds (scripts/build.sh, bench/run) compile file by file.
 # The release build (scripts/build.sh, -O2) is what scripts/demo.sh builds and runs at the real
 # cost; the whole end-to-end suite against it (slow, about six minutes):
 #   PROBITY_TEST_BIN=$PWD/build/probity build-asan/tests/cli_tests
