@@ -9,7 +9,8 @@
 #  - It is a unity build (CMAKE_UNITY_BUILD: eight sources per compiler run): templates are
 #    instantiated once per eight files instead of once per file (eight ledger sources: 26 s of
 #    CPU one by one, 16 s as one unit). The sources are kept free of clashing file-local names
-#    for it. Normal builds (scripts/build.sh, bench/run) compile file by file.
+#    for it (scripts/check-unity.sh finds clashes in a minute). Normal builds (scripts/build.sh,
+#    bench/run) compile file by file.
 # The release build (scripts/build.sh, -O2) is what scripts/demo.sh builds and runs at the real
 # cost; the whole end-to-end suite against it (slow, about six minutes):
 #   PROBITY_TEST_BIN=$PWD/build/probity build-asan/tests/cli_tests
