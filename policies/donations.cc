@@ -235,34 +235,6 @@ Result<DonationDecider::CachedHistory> DonationDecider::HistoryFor(const BoundSc
   return h;
 }
 
-namespace {
-
-// Lends the cached parts of a history to a History for one decision and
-// gives them back when it goes, so a decision does not copy a donor's gifts.
-class LentHistory {
- public:
-  LentHistory(std::map<std::string, std::int64_t>* totals, std::vector<PastGift>* gifts)
-      : totals_(totals), gifts_(gifts) {
-    PROBITY_ASSERT(totals_ != nullptr);
-    history_.scope_method_minor.swap(*totals_);
-    if (gifts_ != nullptr) history_.donor_gifts.swap(*gifts_);
-  }
-  ~LentHistory() {
-    history_.scope_method_minor.swap(*totals_);
-    if (gifts_ != nullptr) history_.donor_gifts.swap(*gifts_);
-  }
-  LentHistory(const LentHistory&) = delete;
-  LentHistory& operator=(const LentHistory&) = delete;
-  const History& history() const { return history_; }
-
- private:
-  std::map<std::string, std::int64_t>* totals_;
-  std::vector<PastGift>* gifts_;
-  History history_;
-};
-
-}  // namespace
-
 Result<Decision> DonationDecider::DecideGift(const DonationRequest& r) {
   PROBITY_RETURN_IF_ERROR(CheckRequest(r));
   if (!r.external_id.empty()) PROBITY_RETURN_IF_ERROR(ValidateExternalId(r.external_id));
@@ -279,9 +251,10 @@ Result<Decision> DonationDecider::DecideGift(const DonationRequest& r) {
     donor = &it->second;
   }
   PROBITY_ASSIGN_OR_RETURN(CachedHistory cached, HistoryFor(*scope, r));
-  const LentHistory lent(cached.totals, cached.gifts);
+  HistoryView history{{}, cached.totals};
+  if (cached.gifts != nullptr) history.donor_gifts = *cached.gifts;
   GiftFacts gift{r.amount_minor, r.currency, r.method, r.date, r.election, r.nature};
-  return Decide(scope->pack, scope->info, *donor, gift, lent.history());
+  return Decide(scope->pack, scope->info, *donor, gift, history);
 }
 
 void DonationDecider::Accepted(const DonationRequest& r) {
