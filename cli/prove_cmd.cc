@@ -1,14 +1,10 @@
 // probity prove / verify-proof: one entry's inclusion proof as a C2SP
 // tlog-proof file (docs/format.md, section 8.1), and its offline check.
-#include <fcntl.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 
 #include "cli/common.h"
 #include "ledger/encoding.h"
+#include "ledger/files.h"
 #include "ledger/proof_file.h"
 
 namespace probity::cli {
@@ -24,51 +20,10 @@ struct VerifyProofOptions {
   std::vector<std::string> trust;
 };
 
-// Reads a file the user named, refusing it unread past `bytes_max`.
-Result<std::string> ReadUserFile(const std::string& path, std::size_t bytes_max,
-                                  const char* what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Status::NotFound("cannot read " + std::string(what) + " " + path + ": " +
-                            std::strerror(errno));
-  }
-  std::string text(bytes_max + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  if (in.bad()) return Status::IoError("cannot read " + path + ": " + std::strerror(errno));
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  if (text.size() > bytes_max) {
-    return Status::InvalidArgument(std::string(what) + " " + path + " is larger than " +
-                                   std::to_string(bytes_max) + " bytes; it is not a " + what);
-  }
-  return text;
-}
-
 Status RefuseExisting(const std::string& path) {
   if (access(path.c_str(), F_OK) == 0) {
     return Status::InvalidArgument(path + " already exists; probity never overwrites a file, "
                                           "choose another path or move the old file away");
-  }
-  return Status::OK();
-}
-
-// Creates `path` (never replacing a file) holding exactly `text`.
-Status WriteOutputFile(const std::string& path, const std::string& text) {
-  const int fd = open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOCTTY, 0644);
-  if (fd < 0) {
-    if (errno == EEXIST) return RefuseExisting(path);
-    return Status::IoError("cannot create " + path + ": " + std::strerror(errno));
-  }
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    done += static_cast<std::size_t>(n);
-  }
-  const bool ok = done == text.size() && fsync(fd) == 0;
-  if (close(fd) != 0 || !ok) {
-    unlink(path.c_str());
-    return Status::IoError("cannot write " + path + ": " + std::strerror(errno));
   }
   return Status::OK();
 }
@@ -81,9 +36,9 @@ Status RunProve(const GlobalOptions& g, const ProveOptions& o) {
   PROBITY_ASSIGN_OR_RETURN(std::string proof, MakeEntryProof(*ledger, o.seq));
   if (!o.entry_out.empty()) {
     PROBITY_ASSIGN_OR_RETURN(StoredEntry stored, ledger->store().GetEntry(o.seq));
-    PROBITY_RETURN_IF_ERROR(WriteOutputFile(o.entry_out, stored.body));
+    PROBITY_RETURN_IF_ERROR(WriteNewFile(o.entry_out, stored.body, "entry file"));
   }
-  PROBITY_RETURN_IF_ERROR(WriteOutputFile(o.out, proof));
+  PROBITY_RETURN_IF_ERROR(WriteNewFile(o.out, proof, "proof file"));
   const std::string key = CheckpointSignerKey(*ledger);
   Warn("wrote the inclusion proof of entry " + std::to_string(o.seq) + " to " + o.out +
        (o.entry_out.empty() ? "" : " and the entry's bytes to " + o.entry_out) +
@@ -135,9 +90,9 @@ Status RunVerifyProof(const GlobalOptions& g, const VerifyProofOptions& o) {
     trust.keys.push_back(std::move(key).value());
   }
   PROBITY_ASSIGN_OR_RETURN(std::string proof,
-                           ReadUserFile(o.proof, kProofFileBytesMax, "proof file"));
+                           ReadFileBounded(o.proof, kProofFileBytesMax, "proof file"));
   PROBITY_ASSIGN_OR_RETURN(std::string entry,
-                           ReadUserFile(o.entry, kProofEntryBytesMax, "entry file"));
+                           ReadFileBounded(o.entry, kProofEntryBytesMax, "entry file"));
   ProofReport report;
   Status st = VerifyEntryProof(proof, entry, trust, &report);
   if (st.ok()) {

@@ -1,6 +1,7 @@
 // probity report fec / cnccfp / ppera / summary, probity import fec
 #include "cli/common.h"
 #include "reports/cnccfp_report.h"
+#include "ledger/files.h"
 #include "reports/fec_import.h"
 #include "reports/fec_report.h"
 #include "reports/fec_text.h"
@@ -160,7 +161,7 @@ std::string SourceLabel(const std::string& path) {
 
 Status RunImportFec(const GlobalOptions& g, const ImportOptions& o) {
   PROBITY_RETURN_IF_ERROR(ValidateScopeId(o.scope).WithContext("--scope"));
-  PROBITY_ASSIGN_OR_RETURN(std::string bytes, ReadInputFile(o.file, fec::kFilingBytesMax));
+  PROBITY_ASSIGN_OR_RETURN(std::string bytes, ReadFileBounded(o.file, fec::kFilingBytesMax, "filing"));
   PROBITY_ASSIGN_OR_RETURN(fec::Filing filing, fec::ParseFiling(bytes, o.file));
   PROBITY_ASSIGN_OR_RETURN(auto ledger, OpenLedger(g));
   PROBITY_ASSIGN_OR_RETURN(NamedKey key, LoadSigningKey(g));

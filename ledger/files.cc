@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 
 namespace probity {
@@ -86,25 +88,39 @@ Status SyncFileSystem(const std::string& path) {
 Result<std::string> ReadFileBounded(const std::string& path, std::size_t bytes_max,
                                     const std::string& what) {
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
-  if (fd.get() < 0) return Status::IoError("cannot read " + what + " " + path + ": " + ErrnoText());
+  if (fd.get() < 0) {
+    const std::string why = "cannot read " + what + " " + path + ": " + ErrnoText();
+    if (errno == ENOENT) return Status::NotFound(why + "; check the path");
+    return Status::IoError(why);
+  }
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return Status::IoError(path + ": " + ErrnoText());
-  if (!S_ISREG(st.st_mode)) return Status::InvalidArgument(what + " " + path + " is not a file");
-  if (static_cast<std::uint64_t>(st.st_size) > bytes_max) {
-    return Status::InvalidArgument(what + " " + path + " is " + std::to_string(st.st_size) +
-                                   " bytes; at most " + std::to_string(bytes_max) +
-                                   " are accepted");
+  if (S_ISDIR(st.st_mode)) return Status::InvalidArgument(what + " " + path + " is a directory");
+  // A regular file's size is known before reading it; a pipe's only once read
+  // past the bound, so read at most one byte more than is accepted.
+  const auto too_long = [&](const std::string& size) {
+    return Status::InvalidArgument(what + " " + path + " is " + size + " bytes; at most " +
+                                   std::to_string(bytes_max) + " are accepted");
+  };
+  if (S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) > bytes_max) {
+    return too_long(std::to_string(st.st_size));
   }
   std::string out;
-  out.resize(static_cast<std::size_t>(st.st_size));
+  out.resize(S_ISREG(st.st_mode) ? static_cast<std::size_t>(st.st_size) + 1
+                                 : std::min<std::size_t>(bytes_max + 1, 1 << 16));
   std::size_t done = 0;
-  while (done < out.size()) {
+  for (;;) {
+    if (done == out.size()) {
+      if (out.size() > bytes_max) break;
+      out.resize(std::min(bytes_max + 1, out.size() * 2));
+    }
     const ssize_t n = ::read(fd.get(), out.data() + done, out.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return Status::IoError("cannot read " + what + " " + path + ": " + ErrnoText());
     if (n == 0) break;
     done += static_cast<std::size_t>(n);
   }
+  if (done > bytes_max) return too_long("over " + std::to_string(bytes_max));
   out.resize(done);
   return out;
 }

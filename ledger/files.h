@@ -42,8 +42,10 @@ std::string ErrnoText();
 // and the directory entries, reach the disk.
 [[nodiscard]] Status SyncFileSystem(const std::string& path);
 
-// The whole file, if it is at most `bytes_max` long (InvalidArgument if longer,
-// IoError if it cannot be read).
+// The whole file the user named (a regular file, or a pipe such as bash's
+// <(...)), if it is at most `bytes_max` long: never more than bytes_max + 1
+// bytes are read. NotFound when there is no such path, InvalidArgument for a
+// directory or a longer file, IoError when it cannot be read.
 Result<std::string> ReadFileBounded(const std::string& path, std::size_t bytes_max,
                                     const std::string& what);
 

@@ -6,7 +6,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 
 namespace probity {
 namespace {
@@ -42,19 +41,6 @@ Status WriteReportFile(const std::string& path, const std::string& bytes) {
     return st.WithContext("writing " + path);
   }
   return Status::OK();
-}
-
-Result<std::string> ReadInputFile(const std::string& path, std::size_t bytes_max) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::InvalidArgument("cannot open " + path + ": check the file name");
-  std::string bytes(bytes_max + 1, '\0');
-  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (in.bad()) return Status::IoError("reading " + path + " failed");
-  bytes.resize(static_cast<std::size_t>(in.gcount()));
-  if (bytes.size() > bytes_max) {
-    return Status::InvalidArgument(path + " is over " + std::to_string(bytes_max) + " bytes");
-  }
-  return bytes;
 }
 
 }  // namespace probity

@@ -12,10 +12,6 @@ namespace probity {
 
 [[nodiscard]] Status WriteReportFile(const std::string& path, const std::string& bytes);
 
-// A whole input file (a filing to import), refused over `bytes_max`.
-// NotFound-style InvalidArgument when it cannot be opened.
-Result<std::string> ReadInputFile(const std::string& path, std::size_t bytes_max);
-
 }  // namespace probity
 
 #endif  // PROBITY_REPORTS_OUTPUT_H_

@@ -120,7 +120,7 @@ TEST_F(ProveTest, MalformedInputExitsTwoAndSaysWhy) {
   WriteFile(ws_.dir / "huge.tlog-proof", std::string(64 * 1024, 'A'));
   r = VerifyProof(ws_.dir / "huge.tlog-proof", entry_);
   EXPECT_EQ(r.exit_code, kExitUsage) << r.Describe();
-  EXPECT_TRUE(Has(r.err, "larger than")) << r.Describe();
+  EXPECT_TRUE(Has(r.err, "bytes; at most")) << r.Describe();
 
   r = VerifyProof(ws_.dir / "missing.tlog-proof", entry_);
   EXPECT_EQ(r.exit_code, kExitUsage) << r.Describe();

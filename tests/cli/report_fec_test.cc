@@ -159,7 +159,7 @@ TEST_F(ReportFecTest, MalformedOrRefusedImportsWriteNothing) {
   Refused({"import", "fec", ws_.dir / "comma.fec", "--scope", kUsScope}, kExitUsage,
           "separated by the byte 0x1C");
   Refused({"import", "fec", ws_.dir / "missing.fec", "--scope", kUsScope}, kExitUsage,
-          "cannot open");
+          "cannot read filing");
   // A foreign address (state ZZ) in the last line: the pack refuses it, so
   // the 85 good receipts before it are not written either.
   std::string foreign = ReadFile(kSample);
