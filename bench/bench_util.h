@@ -23,6 +23,7 @@
 #include "ledger/ledger.h"
 #include "ledger/merkle.h"
 #include "ledger/note.h"
+#include "ledger/records.h"
 #include "ledger/vault.h"
 
 namespace probity::bench {
@@ -248,7 +249,8 @@ inline std::string NewBenchDir() {
 }
 
 // Registers `count` donors S-0000000001... in one transaction (not timed),
-// each with a sealed identity and a vault key, as AddDonor writes them.
+// each with a sealed identity, a vault key and a donor_names row, as AddDonor
+// writes them.
 inline std::vector<std::string> AddBenchDonors(Ledger& ledger, const NamedKey& key,
                                                std::int64_t count) {
   std::vector<std::string> subjects;
@@ -262,7 +264,9 @@ inline std::vector<std::string> AddBenchDonors(Ledger& ledger, const NamedKey& k
       PROBITY_RETURN_IF_ERROR(batch.store_unflushed().PutSubjectKey(id, subject_key));
       EntryDraft draft{"donor_added",
                        Json{{"subject", id}, {"donor_type", "person"}, {"pii", box}}};
-      PROBITY_RETURN_IF_ERROR(batch.Add(draft).status());
+      PROBITY_ASSIGN_OR_RETURN(std::int64_t seq, batch.Add(draft));
+      PROBITY_RETURN_IF_ERROR(
+          batch.store_unflushed().PutDonorName(id, seq, NormaliseDonorName(pii.name)));
       subjects.emplace_back(id);
     }
     return Status::OK();

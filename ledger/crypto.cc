@@ -206,6 +206,30 @@ Result<SecretBytes> DeriveKey(const SecretBytes& passphrase, const Salt& salt, K
   return key;
 }
 
+// ---- HMAC ----------------------------------------------------------------
+
+Hash HmacSha256(const SecretBytes& key, ByteSpan message) {
+  PROBITY_ASSERT(!key.empty());
+  Hash out{};
+  static_assert(sizeof(out) == crypto_auth_hmacsha256_BYTES);
+  // The streaming form takes a key of any length (RFC 2104), as the
+  // known-answer vectors of RFC 4231 need.
+  crypto_auth_hmacsha256_state state;
+  PROBITY_ASSERT(crypto_auth_hmacsha256_init(&state, key.data(), key.size()) == 0);
+  PROBITY_ASSERT(crypto_auth_hmacsha256_update(&state, message.data(), message.size()) == 0);
+  PROBITY_ASSERT(crypto_auth_hmacsha256_final(&state, out.data()) == 0);
+  sodium_memzero(&state, sizeof(state));
+  return out;
+}
+
+SecretBytes DeriveSubkey(const SecretBytes& key, std::string_view context) {
+  Hash mac = HmacSha256(key, AsBytes(context));
+  SecretBytes subkey(mac.size());
+  std::memcpy(subkey.data(), mac.data(), mac.size());
+  sodium_memzero(mac.data(), mac.size());
+  return subkey;
+}
+
 // ---- secretbox -----------------------------------------------------------
 
 Bytes SecretboxSeal(const SecretBytes& key,

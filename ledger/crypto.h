@@ -63,6 +63,12 @@ Hash Sha256(ByteSpan data);
 // SHA-256 over the concatenation of the parts.
 Hash Sha256Parts(std::initializer_list<ByteSpan> parts);
 
+// HMAC-SHA-256 (RFC 2104) of `message` under `key` (any non-empty length).
+Hash HmacSha256(const SecretBytes& key, ByteSpan message);
+// A 32-byte subkey for one purpose, named by `context`: HMAC-SHA-256(key,
+// context), so that a key derived from the ledger key never equals it.
+SecretBytes DeriveSubkey(const SecretBytes& key, std::string_view context);
+
 // Ed25519 signing key: the secret half in guarded memory, the public half in clear.
 struct SigningKey {
   SecretBytes secret;  // kSecretKeyBytes, libsodium layout (seed || public key)

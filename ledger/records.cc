@@ -21,8 +21,9 @@ std::string NewSubjectId() {
   return id;
 }
 
-// Case, accents aside, and white space folded: "Jean  DUPONT" == "jean dupont".
-std::string NormaliseName(const std::string& name) {
+}  // namespace
+
+std::string NormaliseDonorName(const std::string& name) {
   std::string out;
   bool space = false;
   for (char ch : name) {
@@ -37,8 +38,6 @@ std::string NormaliseName(const std::string& name) {
   }
   return out;
 }
-
-}  // namespace
 
 Status RequireDonorExists(Store& store, const std::string& subject) {
   PROBITY_RETURN_IF_ERROR(ValidateSubjectId(subject));
@@ -93,7 +92,10 @@ Result<std::string> AddDonorInBatch(AppendBatch& batch, const NewDonor& donor) {
   draft.fields["subject"] = subject;
   draft.fields["donor_type"] = donor.donor_type;
   draft.fields["pii"] = box;
-  PROBITY_RETURN_IF_ERROR(batch.Add(draft).status());
+  PROBITY_ASSIGN_OR_RETURN(std::int64_t seq, batch.Add(draft));
+  // The index row needs no entry stored yet: no flush.
+  PROBITY_RETURN_IF_ERROR(
+      batch.store_unflushed().PutDonorName(subject, seq, NormaliseDonorName(donor.pii.name)));
   return subject;
 }
 
@@ -101,14 +103,11 @@ Result<AddedDonor> AddDonor(Ledger& ledger, const NamedKey& key, const NewDonor&
   PROBITY_RETURN_IF_ERROR(ValidateDonorType(donor.donor_type));
   PROBITY_RETURN_IF_ERROR(ValidatePii(donor.pii));
   AddedDonor added;
-  PROBITY_ASSIGN_OR_RETURN(std::vector<DonorRecord> existing, ListDonors(ledger));
-  const std::string wanted = NormaliseName(donor.pii.name);
-  for (const DonorRecord& d : existing) {
-    if (d.pii.has_value() && NormaliseName(d.pii->name) == wanted) {
-      added.likely_duplicates.push_back(d.subject);
-    }
-  }
+  const std::string name = NormaliseDonorName(donor.pii.name);
   Result<std::vector<std::int64_t>> seqs = ledger.Append(key, [&](AppendBatch& batch) {
+    // From the donor_names index (O(log donors)), inside the write
+    // transaction, so the answer is the ledger as this donor joins it.
+    PROBITY_ASSIGN_OR_RETURN(added.likely_duplicates, batch.store().FindDonorsByName(name));
     PROBITY_ASSIGN_OR_RETURN(added.subject, AddDonorInBatch(batch, donor));
     return Status::OK();
   });

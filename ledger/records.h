@@ -32,14 +32,21 @@ struct NewDonor {
   std::string donor_type;  // person, legal-person, ...
   DonorPii pii;
 };
+// What makes two donors likely the same person: their names with ASCII case
+// and runs of white space folded ("Jean  DUPONT" == "jean dupont"); accents
+// and other non-ASCII bytes are kept as they are.
+std::string NormaliseDonorName(const std::string& name);
+
 struct AddedDonor {
   std::string subject;
-  std::vector<std::string> likely_duplicates;  // subjects with the same normalised name
+  // Donors not erased whose current name (after any rectification) has the
+  // same normalised name, in registration order.
+  std::vector<std::string> likely_duplicates;
 };
 Result<AddedDonor> AddDonor(Ledger& ledger, const NamedKey& key, const NewDonor& donor);
-// The donor_added entry alone, inside a caller's write transaction (imports
-// that add many donors and their gifts at once); returns the new subject id.
-// No duplicate check.
+// The donor_added entry and its donor_names row (docs/format.md 12.4) alone,
+// inside a caller's write transaction (imports that add many donors and their
+// gifts at once); returns the new subject id. No duplicate check.
 Result<std::string> AddDonorInBatch(AppendBatch& batch, const NewDonor& donor);
 
 struct DonorRecord {

@@ -53,6 +53,9 @@ CREATE INDEX gift_deltas_by_donation ON gift_deltas(donation_seq, seq, role);
 CREATE INDEX gift_deltas_summary ON gift_deltas(scope, subject, month, method, election,
   currency, delta_minor, gifts_delta);
 CREATE INDEX gift_deltas_obligated ON gift_deltas(donation_seq) WHERE obligations > 0;
+CREATE TABLE donor_names(subject TEXT PRIMARY KEY, name_mac BLOB NOT NULL,
+  added_seq INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX donor_names_by_mac ON donor_names(name_mac, added_seq);
 CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries
   BEGIN SELECT RAISE(ABORT, 'probity: entries are append-only'); END;
 CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries
@@ -181,6 +184,7 @@ Result<std::unique_ptr<Store>> Store::Create(const std::string& path, const Secr
   chmod(path.c_str(), 0600);
   PROBITY_RETURN_IF_ERROR(store->ApplyKey(key, salt));
   PROBITY_RETURN_IF_ERROR(store->CreateSchema());
+  store->donor_index_key_ = DeriveSubkey(key, kDonorIndexContext);
   return store;
 }
 
@@ -192,6 +196,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const Secret
   std::unique_ptr<Store> store(new Store(path, std::move(db)));
   PROBITY_RETURN_IF_ERROR(store->ApplyKey(key, salt));
   PROBITY_RETURN_IF_ERROR(store->CheckIsLedger());
+  store->donor_index_key_ = DeriveSubkey(key, kDonorIndexContext);
   return store;
 }
 
@@ -216,11 +221,14 @@ Status Store::CheckIsLedger() {
   if (version == std::to_string(kStoreSchemaVersion)) return Status::OK();
   // Nothing in a ledger is rewritten in place, so an older file is not
   // upgraded on open: say which program can still read it.
-  if (version == "1" || version == "2") {
+  if (version == "1" || version == "2" || version == "3") {
+    const std::string missing =
+        version == "3" ? "the donor_names table, version 4, that `donor add` finds likely "
+                         "duplicates in"
+                       : "the gift_deltas table, version 3, that reports sum from";
     return Status::Corruption(
-        path_ + " has ledger schema version " + version + ", made by an earlier probity "
-        "(before the gift_deltas table, version 3, that reports sum from); this program reads "
-        "version " + std::to_string(kStoreSchemaVersion) +
+        path_ + " has ledger schema version " + version + ", made by an earlier probity (before " +
+        missing + "); this program reads version " + std::to_string(kStoreSchemaVersion) +
         " only: open it with the probity release that created it");
   }
   return Status::Corruption(path_ + " has ledger schema version " + version +

@@ -19,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ledger/crypto.h"
@@ -31,7 +32,10 @@ namespace probity {
 constexpr std::size_t kPageBytes = 4096;
 constexpr int kBusyTimeoutMs = 60000;
 constexpr const char* kLedgerMagic = "probity-ledger";
-constexpr int kStoreSchemaVersion = 3;  // 2: entries.external_id; 3: gift_deltas
+// 2: entries.external_id; 3: gift_deltas; 4: donor_names (docs/format.md 12.4)
+constexpr int kStoreSchemaVersion = 4;
+// What the donor_names key is derived for (docs/format.md 12.4).
+constexpr std::string_view kDonorIndexContext = "probity/donor_names/v1";
 constexpr std::int64_t kAppendOnlyTriggers = 11;  // see kSchema in store.cc
 
 // One row of the entries table.
@@ -192,6 +196,22 @@ class Store : public NodeReader {
   // checkpoint from completing (the WAL then still holds old pages).
   [[nodiscard]] Status TruncateWal();
 
+  // The donor-name index (docs/format.md 12.4): one row per donor not erased,
+  // HMAC-SHA-256 of the normalised current name under a key derived from the
+  // database key (never stored), for `donor add`'s duplicate warning in
+  // O(log donors). Derived personal data, not history: rows are replaced on
+  // rectification and deleted on erasure, in the caller's write transaction.
+  // Verification never reads them.
+  //
+  // Sets the subject's row (INSERT OR REPLACE): `added_seq` is the seq of its
+  // donor_added entry, which orders the results of FindDonorsByName.
+  [[nodiscard]] Status PutDonorName(const std::string& subject, std::int64_t added_seq,
+                                    std::string_view normalised_name);
+  // Subjects whose row holds this normalised name, by added_seq.
+  Result<std::vector<std::string>> FindDonorsByName(std::string_view normalised_name);
+  // Deletes the subject's row, if any (secure_delete overwrites the cell).
+  [[nodiscard]] Status DeleteDonorName(const std::string& subject);
+
   const std::string& path() const { return path_; }
   Db& db() { return *db_; }
 
@@ -202,9 +222,11 @@ class Store : public NodeReader {
   [[nodiscard]] Status CheckIsLedger();
   [[nodiscard]] Status InsertGiftDelta(const GiftDelta& row);
   [[nodiscard]] Status InsertGiftDeltas(std::int64_t seq, const EntryIndex& index);
+  Hash DonorNameMac(std::string_view normalised_name) const;  // donor_index.cc
 
   std::string path_;
   std::unique_ptr<Db> db_;
+  SecretBytes donor_index_key_;  // DeriveSubkey(database key, kDonorIndexContext)
 };
 
 }  // namespace probity

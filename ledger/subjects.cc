@@ -147,7 +147,9 @@ Result<std::int64_t> RectifyDonor(Ledger& ledger, const NamedKey& key, const Rec
     draft.fields["pii"] = box;
     if (r.request_seq.has_value()) draft.fields["request_seq"] = *r.request_seq;
     PROBITY_ASSIGN_OR_RETURN(seq, batch.Add(draft));
-    return Status::OK();
+    // The donor_names row follows the name in force (docs/format.md 12.4).
+    PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> pii_seqs, PiiSeqs(store, r.subject));
+    return store.PutDonorName(r.subject, pii_seqs.front(), NormaliseDonorName(restated.name));
   });
   if (!seqs.ok()) return seqs.status();
   return seq;
@@ -170,6 +172,8 @@ Result<std::int64_t> EraseSubjectInBatch(AppendBatch& batch, const Erasure& e) {
   if (e.request_seq.has_value()) draft.fields["request_seq"] = *e.request_seq;
   PROBITY_ASSIGN_OR_RETURN(std::int64_t seq, batch.Add(draft));
   PROBITY_RETURN_IF_ERROR(store.DeleteSubjectKey(e.subject));
+  // The keyed hash of the name is personal data too: it goes with the key.
+  PROBITY_RETURN_IF_ERROR(store.DeleteDonorName(e.subject));
   return seq;
 }
 

@@ -257,6 +257,36 @@ TEST_F(GdprEraseTest, PurgeExpiredErasesOnlyWhoseRetentionEnded) {
   EXPECT_EQ(StateOf(ws_.ledger).entries, after.entries);
 }
 
+// `donor add` warns (stderr, exit 0, the new id alone on stdout) about donors
+// whose name IN FORCE is the same, and a rectified name moves the warning.
+TEST_F(GdprEraseTest, DonorAddWarnsAboutTheNameInForce) {
+  const Prepared& p = PreparedLedger();
+  RunResult twin = Run({"donor", "add", "--name", "  JEANNE   martin"});
+  ASSERT_EQ(twin.exit_code, kExitOk) << twin.Describe();
+  const std::string twin_id = twin.out.substr(0, twin.out.size() - 1);
+  EXPECT_TRUE(Has(twin.err, "warning: " + p.jeanne +
+                                " has the same name; if this is the same "
+                                "person, use " +
+                                p.jeanne))
+      << twin.Describe();
+  EXPECT_EQ(twin.out.find('\n'), twin.out.size() - 1) << twin.Describe();
+  RunResult other = Run({"donor", "add", "--name", "Jeanne Martine"});
+  ASSERT_EQ(other.exit_code, kExitOk) << other.Describe();
+  EXPECT_FALSE(Has(other.err, "warning")) << other.Describe();
+
+  ASSERT_EQ(Run({"donor", "correct", p.jeanne, "--name", "Jeanne Dupont"}).exit_code, kExitOk);
+  RunResult old_name = Run({"donor", "add", "--name", "Jeanne Martin"});
+  ASSERT_EQ(old_name.exit_code, kExitOk) << old_name.Describe();
+  EXPECT_FALSE(Has(old_name.err, p.jeanne)) << old_name.Describe();
+  EXPECT_TRUE(Has(old_name.err, "warning: " + twin_id + " has the same name"))
+      << old_name.Describe();
+  RunResult new_name = Run({"donor", "add", "--name", "jeanne dupont"});
+  ASSERT_EQ(new_name.exit_code, kExitOk) << new_name.Describe();
+  EXPECT_TRUE(Has(new_name.err, "warning: " + p.jeanne + " has the same name"))
+      << new_name.Describe();
+  EXPECT_EQ(Run({"verify"}).exit_code, kExitOk);
+}
+
 TEST_F(GdprEraseTest, RectificationShowsTheNewDataAndKeepsTheOld) {
   const Prepared& p = PreparedLedger();
   const std::int64_t request = OpenRequest(p.jeanne, "rectification");

@@ -1,6 +1,7 @@
 // Proof that erasure destroys the subject's key: after `probity gdpr erase`,
 // neither the raw files (ledger, -wal, -shm) nor any DECRYPTED page of the
-// ledger or its WAL holds the 32 key bytes. The same scan first finds the key
+// ledger or its WAL holds the 32 key bytes, nor the 32 bytes of the keyed
+// hash of the name in the donor_names index. The same scan first finds the key
 // before erasure, so it can fail.
 //
 // Pages are decrypted here, independently of SQLite's b-tree (which would
@@ -102,16 +103,16 @@ std::string RawFiles(const std::string& ledger) {
   return out;
 }
 
-// The subject's vault key, read through SQLCipher with the raw key.
-std::string VaultKey(const std::string& ledger, const std::string& subject) {
+// A blob of the subject's row, read through SQLCipher with the raw key: `sql`
+// selects it with the subject as its one parameter.
+std::string SubjectBlob(const std::string& ledger, const char* sql, const std::string& subject) {
   sqlite3* db = nullptr;
   std::string key;
   const std::string script = SqlcipherKeyScript(ledger);
   if (sqlite3_open_v2(ledger.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK &&
       sqlite3_exec(db, script.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK) {
     sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db, "SELECT key FROM subject_keys WHERE subject = ?", -1, &stmt,
-                           nullptr) == SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) == SQLITE_OK) {
       sqlite3_bind_text(stmt, 1, subject.c_str(), -1, SQLITE_TRANSIENT);
       if (sqlite3_step(stmt) == SQLITE_ROW) {
         key.assign(static_cast<const char*>(sqlite3_column_blob(stmt, 0)),
@@ -122,6 +123,16 @@ std::string VaultKey(const std::string& ledger, const std::string& subject) {
   }
   sqlite3_close(db);
   return key;
+}
+
+// The subject's vault key.
+std::string VaultKey(const std::string& ledger, const std::string& subject) {
+  return SubjectBlob(ledger, "SELECT key FROM subject_keys WHERE subject = ?", subject);
+}
+
+// The keyed hash of the subject's name in the donor_names index (docs/format.md 12.4).
+std::string NameMac(const std::string& ledger, const std::string& subject) {
+  return SubjectBlob(ledger, "SELECT name_mac FROM donor_names WHERE subject = ?", subject);
 }
 
 class GdprShredTest : public PreparedLedgerTest {};
@@ -157,6 +168,10 @@ TEST_F(GdprShredTest, TheErasedKeyIsInNoFileAndNoDecryptedPage) {
   EXPECT_TRUE(Has(DecryptedPages(ws_.ledger), vault_key)) << "the scan cannot see the key";
   EXPECT_FALSE(Has(RawFiles(ws_.ledger), vault_key));
   EXPECT_FALSE(Has(RawFiles(ws_.ledger), name));
+  // The same for the keyed hash of the name in the donor index.
+  const std::string name_mac = NameMac(ws_.ledger, subject);
+  ASSERT_EQ(name_mac.size(), 32u);
+  EXPECT_TRUE(Has(DecryptedPages(ws_.ledger), name_mac)) << "the scan cannot see the hash";
   RunResult log = Run({"log", "--json"});
   const Json entries = Json::parse(log.out);
   std::string box;
@@ -177,8 +192,10 @@ TEST_F(GdprShredTest, TheErasedKeyIsInNoFileAndNoDecryptedPage) {
 
   // After: not in the raw files, not in any decrypted page of the file or WAL.
   EXPECT_TRUE(VaultKey(ws_.ledger, subject).empty());
+  EXPECT_TRUE(NameMac(ws_.ledger, subject).empty());
   const std::string pages = DecryptedPages(ws_.ledger);
   EXPECT_FALSE(Has(pages, vault_key)) << "the erased key survives in a decrypted page";
+  EXPECT_FALSE(Has(pages, name_mac)) << "the erased name's hash survives in a decrypted page";
   EXPECT_FALSE(Has(pages, name));
   EXPECT_FALSE(Has(RawFiles(ws_.ledger), vault_key));
   EXPECT_FALSE(Has(RawFiles(ws_.ledger), name));

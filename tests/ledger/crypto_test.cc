@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -141,6 +142,37 @@ TEST_F(CryptoTest, Sha256KnownAnswers) {
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   EXPECT_EQ(Sha256Parts({AsBytes("a"), AsBytes(""), AsBytes("bc")}), Sha256(AsBytes("abc")));
   EXPECT_EQ(Sha256Parts({}), Sha256(AsBytes("")));
+}
+
+// ---- HMAC-SHA-256 ----------------------------------------------------------
+
+SecretBytes KeyOf(std::size_t size, std::uint8_t byte) {
+  SecretBytes key(size);
+  std::fill(key.data(), key.data() + size, byte);
+  return key;
+}
+
+TEST_F(CryptoTest, HmacSha256KnownAnswers) {
+  // RFC 4231, test cases 1, 2 and 6 (a key longer than the block).
+  EXPECT_EQ(HexEncode(HmacSha256(KeyOf(20, 0x0b), AsBytes("Hi There"))),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  EXPECT_EQ(HexEncode(HmacSha256(SecretBytes::FromString("Jefe"),
+                                 AsBytes("what do ya want for nothing?"))),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  EXPECT_EQ(
+      HexEncode(HmacSha256(KeyOf(131, 0xaa),
+                           AsBytes("Test Using Larger Than Block-Size Key - Hash Key First"))),
+      "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
+TEST_F(CryptoTest, SubkeysDependOnKeyAndContext) {
+  SecretBytes a = DeriveSubkey(KeyOf(32, 1), "probity/one");
+  ASSERT_EQ(a.size(), 32u);
+  const std::string a_hex = HexEncode(a.span());
+  EXPECT_EQ(a_hex, HexEncode(HmacSha256(KeyOf(32, 1), AsBytes("probity/one"))));
+  EXPECT_EQ(HexEncode(DeriveSubkey(KeyOf(32, 1), "probity/one").span()), a_hex);
+  EXPECT_NE(HexEncode(DeriveSubkey(KeyOf(32, 1), "probity/two").span()), a_hex);
+  EXPECT_NE(HexEncode(DeriveSubkey(KeyOf(32, 2), "probity/one").span()), a_hex);
 }
 
 // ---- SecretBytes -----------------------------------------------------------
