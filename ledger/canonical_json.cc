@@ -445,6 +445,60 @@ Result<std::string> CanonicalizeReference(const Json& value) {
   return CanonicalizeWith(value, false);
 }
 
+namespace {
+
+// Bytes a printable-ASCII string takes at most in canonical form: quotes, and
+// every byte escaped as two ('"' and '\\' are the only ones that need it).
+std::size_t PrintableAsciiBound(std::string_view s) {
+  const bool printable = std::all_of(s.begin(), s.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte >= 0x20 && byte < 0x7f;
+  });
+  return printable ? 2 + 2 * s.size() : kCanonicalBytesMax + 1;
+}
+
+// Bytes of a scalar's canonical form at most; over kCanonicalBytesMax if it
+// could fail (a fraction, an integer out of range, binary).
+std::size_t ScalarBound(const Json& value) {
+  if (value.is_string()) return PrintableAsciiBound(value.get_ref<const std::string&>());
+  if (value.is_boolean()) return 5;
+  if (value.is_null()) return 4;
+  if (value.is_number_unsigned()) {
+    return value.get<std::uint64_t>() <= static_cast<std::uint64_t>(kJsonIntegerAbsMax)
+               ? 17
+               : kCanonicalBytesMax + 1;
+  }
+  if (value.is_number_integer()) {
+    const auto n = value.get<std::int64_t>();
+    return n >= -kJsonIntegerAbsMax && n <= kJsonIntegerAbsMax ? 17 : kCanonicalBytesMax + 1;
+  }
+  return kCanonicalBytesMax + 1;
+}
+
+}  // namespace
+
+bool CanonicalizeCannotFail(const Json& value) {
+  // An explicit stack of (value, depth): no recursion on a caller's value.
+  std::vector<std::pair<const Json*, int>> stack = {{&value, 0}};
+  std::size_t bound = 0;
+  while (!stack.empty()) {
+    const auto [v, depth] = stack.back();
+    stack.pop_back();
+    if (v->is_object() || v->is_array()) {
+      if (depth + 1 > kJsonDepthMax) return false;  // as AppendValue counts it
+      bound += 2 + v->size();  // brackets, and a comma (or colon) per element at most
+      for (auto it = v->begin(); it != v->end(); ++it) {
+        if (v->is_object()) bound += PrintableAsciiBound(it.key()) + 1;
+        stack.emplace_back(&*it, depth + 1);
+      }
+    } else {
+      bound += ScalarBound(*v);
+    }
+    if (bound > kCanonicalBytesMax) return false;
+  }
+  return true;
+}
+
 Result<Json> ParseCanonical(std::string_view bytes) {
   // The common case, stored bytes that are canonical, is decided in one pass
   // (canonical_read.cc). Anything it refuses goes through the checked parse

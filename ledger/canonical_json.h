@@ -36,6 +36,15 @@ Result<std::string> Canonicalize(const Json& value);
 // Canonicalize to; not for production use (it is slower, never different).
 Result<std::string> CanonicalizeReference(const Json& value);
 
+// True only if Canonicalize(value) cannot fail: every key and string is
+// printable ASCII (so valid UTF-8), every number an integer within
+// kJsonIntegerAbsMax, nesting under kJsonDepthMax, and an upper bound of the
+// output's length (every string byte escaped) within kCanonicalBytesMax.
+// False says nothing: Canonicalize may still succeed. Lets AppendBatch leave
+// the encoding of such an entry to a worker thread and still report any
+// encoding error of the others at once (ledger/ledger.h).
+bool CanonicalizeCannotFail(const Json& value);
+
 // Parses bytes that must already be canonical: Corruption if they are not
 // (white space, unsorted or duplicate keys, non-integers, escapes JCS would not
 // write, invalid UTF-8, too deep, too long, trailing bytes). Never recurses

@@ -465,10 +465,9 @@ Result<std::string> EncodeEntry(const EntryDraft& draft, std::int64_t seq, std::
   return std::move(encoded.body);
 }
 
-Result<EncodedEntry> EncodeEntryWithJson(const EntryDraft& draft, std::int64_t seq,
-                                         std::int64_t ts_unix, const Hash& prev,
-                                         const KeyId& signer) {
-  Json entry = draft.fields;
+Result<Json> BuildEntry(EntryDraft draft, std::int64_t seq, std::int64_t ts_unix,
+                        const Hash& prev, const KeyId& signer) {
+  Json entry = std::move(draft.fields);
   PROBITY_ASSERT(entry.is_object());
   entry["v"] = kEntryVersion;
   entry["seq"] = seq;
@@ -477,6 +476,13 @@ Result<EncodedEntry> EncodeEntryWithJson(const EntryDraft& draft, std::int64_t s
   entry["prev"] = HexEncode(prev);
   entry["signer"] = KeyIdHex(signer);
   PROBITY_RETURN_IF_ERROR(ValidateEntry(entry).WithContext("new " + draft.kind + " entry"));
+  return entry;
+}
+
+Result<EncodedEntry> EncodeEntryWithJson(const EntryDraft& draft, std::int64_t seq,
+                                         std::int64_t ts_unix, const Hash& prev,
+                                         const KeyId& signer) {
+  PROBITY_ASSIGN_OR_RETURN(Json entry, BuildEntry(draft, seq, ts_unix, prev, signer));
   PROBITY_ASSIGN_OR_RETURN(std::string body, Canonicalize(entry));
   return EncodedEntry{std::move(entry), std::move(body)};
 }

@@ -51,6 +51,10 @@ struct EncodedEntry {
   Json entry;        // the validated entry
   std::string body;  // its canonical bytes
 };
+// The entry EncodeEntryWithJson encodes: the draft's fields (moved) with the
+// common fields added, validated; not yet canonical bytes.
+Result<Json> BuildEntry(EntryDraft draft, std::int64_t seq, std::int64_t ts_unix,
+                        const Hash& prev, const KeyId& signer);
 Result<EncodedEntry> EncodeEntryWithJson(const EntryDraft& draft, std::int64_t seq,
                                          std::int64_t ts_unix, const Hash& prev,
                                          const KeyId& signer);

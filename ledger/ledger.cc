@@ -26,31 +26,35 @@ void AppendBatch::VerifyLastSignature() const {
       VerifyDetached(key_.key.public_key, AsBytes(last_stored_->body), last_stored_->sig));
 }
 
-Result<std::int64_t> AppendBatch::Add(const EntryDraft& draft) {
-  PROBITY_RETURN_IF_ERROR(deferred_);
-  const std::int64_t seq = next_seq_;
-  const KeyId& key_id = key_id_;
-  // Timestamps never go backwards, even if the clock does.
-  const std::int64_t ts = std::max(NowUnixSeconds(), last_ts_);
-  PROBITY_ASSIGN_OR_RETURN(EncodedEntry encoded,
-                           EncodeEntryWithJson(draft, seq, ts, prev_, key_id));
-  const Json& entry = encoded.entry;
+Result<Json> AppendBatch::Prepare(EntryDraft&& draft, std::int64_t seq, std::int64_t ts) {
+  // The placeholder prev has the real one's length, so the encoding succeeds
+  // or fails (and says why) exactly as it will with the real one.
+  // EncodeEntryWithJson is BuildEntry then Canonicalize: the same checks in
+  // the same order, the second left to the worker when it cannot fail.
+  PROBITY_ASSIGN_OR_RETURN(Json entry,
+                           BuildEntry(std::move(draft), seq, ts, ZeroHash(), key_id_));
+  if (!CanonicalizeCannotFail(entry)) PROBITY_RETURN_IF_ERROR(Canonicalize(entry).status());
   Result<PublicKey> expected = signers_.KeyFor(entry);
   if (!expected.ok()) {
-    return Status::KeyRejected("key \"" + key_.name + "\" (" + KeyIdHex(key_id) +
+    return Status::KeyRejected("key \"" + key_.name + "\" (" + KeyIdHex(key_id_) +
                                ") is not an authorised signer of this ledger; a signer can add "
                                "it with `probity signer add`");
   }
   PROBITY_ASSERT(expected.value() == key_.key.public_key);
   Status applied = signers_.Apply(entry);
   if (!applied.ok()) return Status::InvalidArgument(applied.message());
+  return entry;
+}
 
-  // The chain needs only the leaf hash, not the signature: the next entry can
-  // be encoded while this one is signed (and read back) on another core.
-  const Hash leaf_hash = LeafHash(AsBytes(encoded.body));
+Result<std::int64_t> AppendBatch::Add(EntryDraft&& draft) {
+  PROBITY_RETURN_IF_ERROR(deferred_);
+  const std::int64_t seq = next_seq_;
+  // Timestamps never go backwards, even if the clock does.
+  const std::int64_t ts = std::max(NowUnixSeconds(), last_ts_);
+  PROBITY_ASSIGN_OR_RETURN(Json entry, Prepare(std::move(draft), seq, ts));
   if (pipeline_ == nullptr) {
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    pipeline_ = std::make_unique<SignPipeline>(key_.key, std::min(cores, kSignThreadsMax));
+    pipeline_ = std::make_unique<SignPipeline>(key_.key, std::min(cores, kSignThreadsMax), prev_);
   }
   // Keep memory bounded: when the queue is full, store the oldest first.
   while (pipeline_->in_flight() >= kSignInFlightMax) {
@@ -59,15 +63,13 @@ Result<std::int64_t> AppendBatch::Add(const EntryDraft& draft) {
     deferred_ = StoreOne(std::move(*done));
     PROBITY_RETURN_IF_ERROR(deferred_);
   }
-  pipeline_->Submit({seq, std::move(encoded.body), leaf_hash, IndexOf(entry)});
-  prev_ = leaf_hash;
+  pipeline_->Submit({seq, std::move(entry)});
   last_ts_ = ts;
   next_seq_ = seq + 1;
   added_.push_back(seq);
   PROBITY_RETURN_IF_ERROR(StoreSigned(/*wait=*/false));
   return seq;
 }
-
 
 // An error here spoils the whole batch: it sticks, and the transaction is
 // rolled back.

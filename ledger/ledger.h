@@ -26,10 +26,14 @@ class Ledger;
 // One write transaction. Entries added here are committed together with a
 // new checkpoint, or not at all.
 //
-// Add validates, encodes and chains an entry on the caller's thread and hands
-// it to a SignPipeline (ledger/sign_pipeline.h): it is signed and read back on
-// up to two worker threads while the caller prepares the next one, and stored
-// in seq order as signatures come back. store() first stores everything added
+// Add builds, validates and numbers an entry on the caller's thread and hands
+// it to a SignPipeline (ledger/sign_pipeline.h): it is encoded, chained,
+// signed and read back on up to two worker threads while the caller prepares
+// the next one, and stored in seq order as signatures come back. Add returns
+// every error it returned before it handed the encoding to the workers: an
+// entry Canonicalize might refuse (one that is not all printable ASCII, or
+// very large: CanonicalizeCannotFail) is also encoded once on the caller's
+// thread, for the error, before it is queued. store() first stores everything added
 // so far, so a caller that reads the store after Add sees its entries, as
 // before the pipeline. A caller that keeps its own account of what it added
 // (the importer's DonationDecider) reads through store_unflushed() and keeps
@@ -38,7 +42,8 @@ class Ledger;
 class AppendBatch {
  public:
   // Validates, chains and queues the entry for signing; returns its seq.
-  Result<std::int64_t> Add(const EntryDraft& draft);
+  Result<std::int64_t> Add(const EntryDraft& draft) { return Add(EntryDraft(draft)); }
+  Result<std::int64_t> Add(EntryDraft&& draft);
   // The store, holding every entry added so far.
   Store& store();
   // The store without the entries still being signed.
@@ -62,13 +67,16 @@ class AppendBatch {
   [[nodiscard]] Status StoreSigned(bool wait);
   // Stores one signed entry with its tree nodes and keeps it as last_stored_.
   [[nodiscard]] Status StoreOne(SignPipeline::Done done);
+  // The entry of `draft` at `seq`, validated; prev is a placeholder the
+  // pipeline's chain step replaces. InvalidArgument as EncodeEntryWithJson.
+  Result<Json> Prepare(EntryDraft&& draft, std::int64_t seq, std::int64_t ts);
 
   Store& store_;
   const NamedKey& key_;
   const KeyId key_id_;  // of key_, computed once: it is in every entry
   SignerSet signers_;
   std::int64_t next_seq_;
-  Hash prev_;
+  Hash prev_;  // of the batch's first entry: the pipeline chains the rest
   std::int64_t last_ts_;
   std::vector<std::int64_t> added_;
   std::unique_ptr<SignPipeline> pipeline_;  // started by the first Add

@@ -2,11 +2,13 @@
 
 #include "ledger/encoding.h"
 #include "ledger/entry.h"
+#include "ledger/merkle.h"
 
 namespace probity {
 
-SignPipeline::SignPipeline(const SigningKey& key, unsigned threads, SignFn sign)
-    : key_(key), sign_(sign) {
+SignPipeline::SignPipeline(const SigningKey& key, unsigned threads, const Hash& prev,
+                           SignFn sign)
+    : key_(key), sign_(sign), chain_prev_(prev) {
   PROBITY_ASSERT(sign != nullptr);
   PROBITY_ASSERT(threads >= 1 && threads <= kSignThreadsMax);
   for (unsigned i = 0; i < threads; ++i) workers_.emplace_back([this] { Work(); });
@@ -22,8 +24,8 @@ SignPipeline::~SignPipeline() {
 }
 
 void SignPipeline::Submit(Job job) {
-  job.verify = !submitted_any_;
-  submitted_any_ = true;
+  job.verify = submitted_ == 0;
+  job.ticket = submitted_++;
   std::unique_lock<std::mutex> lock(mu_);
   // Waiting here for space would deadlock: only the caller frees slots.
   PROBITY_ASSERT(slots_.size() < kSignInFlightMax);
@@ -69,7 +71,9 @@ void SignPipeline::Work() {
     Slot& slot = slots_[first_unclaimed_++];
     slot.claimed = true;
     lock.unlock();
-    Done result = SignAndCheck(key_, sign_, slot.job);
+    Done result;
+    result.entry.seq = slot.job.seq;
+    if (Chain(slot.job, &result)) SignAndCheck(key_, sign_, slot.job, &result);
     lock.lock();
     slot.result = std::move(result);
     slot.done = true;
@@ -77,29 +81,49 @@ void SignPipeline::Work() {
   }
 }
 
-SignPipeline::Done SignPipeline::SignAndCheck(const SigningKey& key, SignFn sign, Job& job) {
-  Done d;
-  d.entry.seq = job.seq;
-  d.entry.sig = sign(key, AsBytes(job.body));
+bool SignPipeline::Chain(Job& job, Done* d) {
+  Hash prev{};
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    chain_cv_.wait(lock, [&] { return chained_ == job.ticket; });
+    prev = chain_prev_;
+  }
+  job.entry["prev"] = HexEncode(prev);
+  Result<std::string> body = Canonicalize(job.entry);
+  if (body.ok()) {
+    d->entry.body = std::move(body).value();
+    d->entry.leaf_hash = LeafHash(AsBytes(d->entry.body));
+  } else {
+    d->status = body.status();  // the leaf hash stays zero: nothing after it may be stored
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    chain_prev_ = d->entry.leaf_hash;
+    ++chained_;
+  }
+  chain_cv_.notify_all();
+  return body.ok();
+}
+
+void SignPipeline::SignAndCheck(const SigningKey& key, SignFn sign, Job& job, Done* d) {
+  const std::string& body = d->entry.body;
+  d->entry.sig = sign(key, AsBytes(body));
   // A fault, not an input error: we just made this signature with our own key.
   if (job.verify) {
-    PROBITY_ASSERT(VerifyDetached(key.public_key, AsBytes(job.body), d.entry.sig));
+    PROBITY_ASSERT(VerifyDetached(key.public_key, AsBytes(body), d->entry.sig));
   } else {
-    PROBITY_ASSERT(sign(key, AsBytes(job.body)) == d.entry.sig);
+    PROBITY_ASSERT(sign(key, AsBytes(body)) == d->entry.sig);
   }
-  Result<Json> decoded = DecodeEntry(job.body);
+  d->index = IndexOf(job.entry);
+  Result<Json> decoded = DecodeEntry(body);
   if (!decoded.ok()) {
-    d.status = Status::Corruption("entry " + std::to_string(job.seq) +
-                                  " does not read back as written: " +
-                                  decoded.status().message());
-  } else if (!(IndexOf(decoded.value()) == job.index)) {
-    d.status = Status::Corruption("entry " + std::to_string(job.seq) +
-                                  " reads back with different index columns");
+    d->status = Status::Corruption("entry " + std::to_string(job.seq) +
+                                   " does not read back as written: " +
+                                   decoded.status().message());
+  } else if (!(IndexOf(decoded.value()) == d->index)) {
+    d->status = Status::Corruption("entry " + std::to_string(job.seq) +
+                                   " reads back with different index columns");
   }
-  d.entry.body = std::move(job.body);
-  d.entry.leaf_hash = job.leaf_hash;
-  d.index = std::move(job.index);
-  return d;
 }
 
 }  // namespace probity

@@ -1,11 +1,20 @@
-// The signing stage of a batch append (ledger.h, AppendBatch): entries are
-// encoded and chained in order on the caller's thread, signed and checked on
-// worker threads, and handed back in the order they were submitted so the
-// caller can store them in seq order.
+// The encoding and signing stage of a batch append (ledger.h, AppendBatch):
+// entries are built, validated and numbered in order on the caller's thread,
+// encoded, chained, signed and checked on worker threads, and handed back in
+// the order they were submitted so the caller can store them in seq order.
 //
-// A worker signs the body and then reads it back as verify will: decodes it
+// A worker first chains its job, in submit order: it waits until the job
+// before it has its leaf hash, sets the entry's `prev` to it, encodes the
+// entry (Canonicalize) and hashes the leaf. Jobs are claimed in submit order,
+// so the worker that waits holds the next job to chain and the wait is short:
+// one encoding and one SHA-256 per entry pass through the chain, while the
+// signatures, the bulk of the work, run side by side. The bytes are those
+// EncodeEntryWithJson gives for the same entry and the same `prev`
+// (tests/ledger/sign_pipeline_test.cc holds the two to it).
+//
+// Then it signs the body and reads it back as verify will: decodes it
 // (canonical form and schema) and compares the index columns derived from the
-// decoded entry with the ones the caller will store. Then it checks the
+// decoded entry with those of the entry it was given. Then it checks the
 // signature, against a memory or CPU fault (we hold the key, so a bad
 // signature can only be a fault): a committed entry can never be changed, so
 // a bad signature caught after the commit would fail `probity verify` for
@@ -17,7 +26,9 @@
 // verification costs about 2.5 (docs/performance.md, "Trade-off: the
 // read-back check"). The batch's last entry is verified too, by the caller
 // (AppendBatch::VerifyLastSignature). A mismatch aborts the program before
-// anything is committed.
+// anything is committed. An entry that cannot be encoded comes back with its
+// error (and every later one is chained to a zero hash): the caller must not
+// store it or anything after it.
 //
 // Owns its worker threads; the destructor stops and joins them (queued jobs
 // are dropped). Submit/Take/TryTake are for one caller thread. The key must
@@ -33,6 +44,7 @@
 #include <thread>
 #include <vector>
 
+#include "ledger/canonical_json.h"
 #include "ledger/crypto.h"
 #include "ledger/store.h"
 
@@ -48,18 +60,22 @@ class SignPipeline {
 
   struct Job {
     std::int64_t seq = 0;
-    std::string body;
-    Hash leaf_hash{};
-    EntryIndex index;
-    bool verify = false;  // set by Submit on the first job: a full Ed25519 verification
+    Json entry;  // validated, with the entry's seq; `prev` is set by the chain step
+    bool verify = false;        // set by Submit on the first job: a full Ed25519 verification
+    std::uint64_t ticket = 0;   // set by Submit: its place in the chain
   };
   struct Done {
     StoredEntry entry;
     EntryIndex index;
-    Status status;  // Corruption if the body did not read back as written
+    // InvalidArgument if the entry could not be encoded (Canonicalize's
+    // error), Corruption if the body did not read back as written.
+    Status status;
   };
 
-  SignPipeline(const SigningKey& key, unsigned threads, SignFn sign = &SignDetached);
+  // The first job submitted is chained to `prev`, each later one to the leaf
+  // hash of the job before it.
+  SignPipeline(const SigningKey& key, unsigned threads, const Hash& prev,
+               SignFn sign = &SignDetached);
   ~SignPipeline();
   SignPipeline(const SignPipeline&) = delete;
   SignPipeline& operator=(const SignPipeline&) = delete;
@@ -81,15 +97,21 @@ class SignPipeline {
     Done result;
   };
   void Work();
-  static Done SignAndCheck(const SigningKey& key, SignFn sign, Job& job);
+  // The chain step: sets job.entry's prev, encodes it and hashes the leaf, in
+  // ticket order. False if the entry could not be encoded (d->status says why).
+  bool Chain(Job& job, Done* d);
+  static void SignAndCheck(const SigningKey& key, SignFn sign, Job& job, Done* d);
   std::optional<Done> PopHead();
 
   const SigningKey& key_;
   const SignFn sign_;
-  bool submitted_any_ = false;        // the caller's thread only
+  std::uint64_t submitted_ = 0;       // the caller's thread only
   mutable std::mutex mu_;
   std::condition_variable work_cv_;   // a job was queued, or stop
   std::condition_variable done_cv_;   // a job finished
+  std::condition_variable chain_cv_;  // a job was chained
+  std::uint64_t chained_ = 0;         // jobs chained so far (the next ticket to chain)
+  Hash chain_prev_{};                 // the leaf hash of the last job chained
   std::deque<Slot> slots_;            // in submit order
   std::size_t first_unclaimed_ = 0;   // index into slots_
   bool stop_ = false;

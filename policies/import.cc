@@ -1,5 +1,6 @@
 #include "policies/import.h"
 
+#include <future>
 #include <map>
 
 #include "ledger/encoding.h"
@@ -191,6 +192,39 @@ Row ReadRow(const ImportColumns& columns, const std::string& scope, CsvRecord& r
   return row;
 }
 
+// One batch of rows as read and converted, and where the reader stopped.
+struct RowBatch {
+  std::vector<Row> rows;
+  bool more = false;  // false: the file ended within (or right after) this batch
+  std::uint64_t bytes_read = 0;
+};
+
+// Reads up to options.batch_rows records and converts each (RowToRequest:
+// parsing, validation, the external-id hash). None of it reads the ledger or
+// depends on an earlier row, so it may run ahead of the batch being appended.
+Result<RowBatch> ReadBatch(CsvReader& reader, const ImportColumns& columns,
+                           const ImportOptions& options) {
+  RowBatch batch;
+  batch.more = true;
+  CsvRecord record;
+  while (batch.rows.size() < options.batch_rows) {
+    PROBITY_ASSIGN_OR_RETURN(batch.more, reader.Next(&record));
+    if (!batch.more) break;
+    batch.rows.push_back(ReadRow(columns, options.scope, record));
+  }
+  batch.bytes_read = reader.bytes_read();
+  return batch;
+}
+
+// ReadBatch on its own thread. Only that thread touches `reader` until the
+// future is ready; the future's destructor waits for it, so returning early
+// (an error in the batch before) leaves no thread behind.
+std::future<Result<RowBatch>> ReadBatchAsync(CsvReader& reader, const ImportColumns& columns,
+                                             const ImportOptions& options) {
+  return std::async(std::launch::async,
+                    [&reader, &columns, &options] { return ReadBatch(reader, columns, options); });
+}
+
 Result<ImportColumns> ReadHeader(CsvReader& reader, const ImportOptions& options) {
   CsvRecord header;
   PROBITY_ASSIGN_OR_RETURN(bool any, reader.Next(&header));
@@ -277,26 +311,24 @@ Result<ImportProgress> ImportDonations(Ledger& ledger, const NamedKey& key, std:
   Run run{ledger, key, options, DonationDecider(ledger.store()), 0, 0, {}};
   PROBITY_ASSIGN_OR_RETURN(run.first_seq, ledger.store().EntryCount());
   run.expected_size = run.first_seq;
-  std::vector<Row> rows;
   std::vector<Outcome> outcomes;
-  CsvRecord record;
-  for (bool more = true; more;) {
-    rows.clear();
-    while (rows.size() < options.batch_rows) {
-      PROBITY_ASSIGN_OR_RETURN(more, reader.Next(&record));
-      if (!more) break;
-      rows.push_back(ReadRow(columns, options.scope, record));
-    }
-    run.progress.rows += static_cast<std::int64_t>(rows.size());
-    run.progress.bytes_read = reader.bytes_read();
-    if (rows.empty()) break;
-    Status st = AppendBatchOfRows(run, rows, &outcomes);
+  // Batch k + 1 is read and converted on another thread while batch k is
+  // decided and appended: neither depends on the ledger (see ReadBatch).
+  std::future<Result<RowBatch>> next = ReadBatchAsync(reader, columns, options);
+  for (;;) {
+    PROBITY_ASSIGN_OR_RETURN(RowBatch batch, next.get());
+    run.progress.rows += static_cast<std::int64_t>(batch.rows.size());
+    run.progress.bytes_read = batch.bytes_read;
+    if (batch.rows.empty()) break;
+    if (batch.more) next = ReadBatchAsync(reader, columns, options);
+    Status st = AppendBatchOfRows(run, batch.rows, &outcomes);
     if (!st.ok()) {
-      return st.WithContext("import stopped at line " + std::to_string(rows.front().line) +
+      return st.WithContext("import stopped at line " + std::to_string(batch.rows.front().line) +
                             " (rows before it are recorded; run the same command again to "
                             "resume)");
     }
-    PROBITY_RETURN_IF_ERROR(Report(run, rows, outcomes));
+    PROBITY_RETURN_IF_ERROR(Report(run, batch.rows, outcomes));
+    if (!batch.more) break;
   }
   return run.progress;
 }

@@ -15,7 +15,10 @@
 // row of this run is rejected as a duplicate. A run killed at any point loses
 // at most its uncommitted batch; running it again finishes the file.
 //
-// Memory stays flat: one batch of rows, the signing pipeline's bounded queue,
+// The next batch is read and converted (RowToRequest) on another thread while
+// one is appended: that needs no ledger and no earlier row.
+//
+// Memory stays flat: two batches of rows, the signing pipeline's bounded queue,
 // and the decider's caches, which are emptied between batches when they hold
 // more than kImportCachedGiftsMax gifts.
 #ifndef PROBITY_POLICIES_IMPORT_H_

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -435,6 +436,47 @@ TEST(CanonicalizeFastPaths, AgreeWithTheReferenceOnRandomValues) {
     ASSERT_TRUE(fast.ok()) << fast.status().ToString();
     ASSERT_EQ(fast.value(), reference.value()) << "value " << i;
   }
+}
+
+// CanonicalizeCannotFail lets AppendBatch skip encoding an entry on the
+// caller's thread: it must never say true of a value Canonicalize refuses.
+TEST(CanonicalizeCannotFail, IsNeverTrueOfAValueCanonicalizeRefuses) {
+  RandomValues values(20261207);
+  int sure = 0;
+  for (int i = 0; i < 5000; ++i) {
+    const Json value = values.Object(0);
+    if (!CanonicalizeCannotFail(value)) continue;
+    ++sure;
+    ASSERT_TRUE(Canonicalize(value).ok()) << "value " << i << ": " << value.dump();
+  }
+  EXPECT_GT(sure, 300);  // empty objects alone are about 550
+}
+
+TEST(CanonicalizeCannotFail, RefusesWhatCouldFail) {
+  EXPECT_TRUE(CanonicalizeCannotFail(Json{{"a", "b"}, {"n", kJsonIntegerAbsMax}, {"t", true}}));
+  EXPECT_TRUE(CanonicalizeCannotFail(Json{{"z", nullptr}, {"arr", Json::array({-1, "x"})}}));
+  EXPECT_FALSE(CanonicalizeCannotFail(Json{{"a", "\xff"}}));
+  EXPECT_FALSE(CanonicalizeCannotFail(Json{{"\xc3\xa9", 1}}));  // valid, but not ASCII: unsure
+  EXPECT_FALSE(CanonicalizeCannotFail(Json{{"a", "tab\there"}}));
+  EXPECT_FALSE(CanonicalizeCannotFail(Json{{"a", 1.5}}));
+  EXPECT_FALSE(CanonicalizeCannotFail(Json{{"a", kJsonIntegerAbsMax + 1}}));
+  EXPECT_FALSE(CanonicalizeCannotFail(Json{{"a", std::numeric_limits<std::uint64_t>::max()}}));
+  EXPECT_FALSE(CanonicalizeCannotFail(Json::binary({1, 2})));
+  Json deep = Json::array();
+  for (int i = 1; i < kJsonDepthMax; ++i) deep = Json::array({deep});
+  EXPECT_TRUE(CanonicalizeCannotFail(deep));  // 8 levels, as Canonicalize allows
+  EXPECT_FALSE(CanonicalizeCannotFail(Json::array({deep})));
+}
+
+// The size bound is exact for a string of quotes (each written as two bytes):
+// true up to the limit, false one past it, where Canonicalize fails.
+TEST(CanonicalizeCannotFail, SizeBoundAtTheLimit) {
+  const std::string quotes((kCanonicalBytesMax - 2) / 2, '"');
+  EXPECT_TRUE(CanonicalizeCannotFail(Json(quotes)));
+  EXPECT_EQ(MustCanonicalize(quotes).size(), kCanonicalBytesMax);
+  EXPECT_FALSE(CanonicalizeCannotFail(Json(quotes + "\"")));
+  EXPECT_FALSE(Canonicalize(Json(quotes + "\"")).ok());
+  EXPECT_FALSE(CanonicalizeCannotFail(Json::array({quotes})));
 }
 
 TEST(CanonicalizeFastPaths, AgreeWithTheReferenceOnTheRfcSortExample) {

@@ -157,5 +157,38 @@ TEST_F(LedgerAppendTest, BatchLargerThanTheSigningQueue) {
   EXPECT_TRUE(report->failure.ok()) << report->failure.ToString();
 }
 
+// An entry that validates but cannot be encoded (a text field that is not
+// UTF-8: ValidateEntry does not look, Canonicalize does) is refused by Add
+// itself, as when Add encoded every entry on the caller's thread, not later
+// by a worker: the batch goes on, and an import rejects that row alone.
+TEST_F(LedgerAppendTest, AnEntryThatCannotBeEncodedIsRefusedByAddAndTheBatchGoesOn) {
+  const std::int64_t before = Count();
+  auto donation = [](const std::string& receipt) {
+    EntryDraft d{"donation", Json{{"anonymous", true}, {"amount_minor", 100},
+                                  {"currency", "EUR"}, {"method", "cash"},
+                                  {"date", "2026-05-01"}, {"scope", "fr-pres-2027"}}};
+    d.fields["receipt"] = receipt;
+    return d;
+  };
+  auto seqs = ledger_->Append(key_, [&](AppendBatch& batch) -> Status {
+    PROBITY_RETURN_IF_ERROR(batch.Add(donation("R-1")).status());
+    Result<std::int64_t> bad = batch.Add(donation("R-\xff"));
+    EXPECT_FALSE(bad.ok());
+    EXPECT_TRUE(bad.status().IsInvalidArgument()) << bad.status().ToString();
+    EXPECT_NE(bad.status().message().find("not valid UTF-8"), std::string::npos)
+        << bad.status().ToString();
+    // Accented text is valid but not ASCII: encoded once for the check, then by a worker.
+    PROBITY_RETURN_IF_ERROR(batch.Add(donation("re\xc3\xa7u 3")).status());
+    return Status::OK();
+  });
+  ASSERT_TRUE(seqs.ok()) << seqs.status().ToString();
+  EXPECT_EQ(*seqs, (std::vector<std::int64_t>{before, before + 1}));
+  EXPECT_EQ(DecodeEntry(ledger_->store().GetEntry(before + 1).value().body).value()["receipt"],
+            "re\xc3\xa7u 3");
+  Result<VerifyReport> report = VerifyLedger(*ledger_);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(report->failure.ok()) << report->failure.ToString();
+}
+
 }  // namespace
 }  // namespace probity::testing

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <sstream>
 
@@ -109,6 +110,41 @@ TEST_F(ImportTest, SecondRunSkipsEverythingAlreadyRecorded) {
   EXPECT_EQ(again->skipped, 20);
   EXPECT_EQ(again->rejected, 0);
   EXPECT_EQ(Count(), entries) << "a run that records nothing writes nothing, not even a checkpoint";
+  ExpectVerifies();
+}
+
+// The next batch is read while one is appended (policies/import.cc,
+// ReadBatchAsync): the progress after each batch still counts that batch's
+// rows and bytes, not those already read ahead, and every row lands once, in
+// file order.
+TEST_F(ImportTest, ProgressAfterEachBatchCountsThatBatchNotTheOneReadAhead) {
+  std::string csv = kHeader;
+  std::vector<std::uint64_t> line_ends;  // bytes up to the end of each data row
+  for (int day = 10; day < 21; ++day) {
+    csv += alice_ + ",1" + std::to_string(day) + ",EUR,cheque,2027-01-" + std::to_string(day) +
+           "\n";
+    line_ends.push_back(csv.size());
+  }
+  std::istringstream in(csv);
+  ImportOptions o;
+  o.scope = kScope;
+  o.batch_rows = 3;
+  std::vector<ImportProgress> seen;
+  o.on_progress = [&](const ImportProgress& p) { seen.push_back(p); };
+  const std::int64_t first = Count();
+  Result<ImportProgress> done = ImportDonations(*ledger_, key_, in, o);
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  ASSERT_EQ(seen.size(), 4u);  // 3 + 3 + 3 + 2 rows
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    const std::int64_t rows = std::min<std::int64_t>(3 * static_cast<std::int64_t>(i + 1), 11);
+    EXPECT_EQ(seen[i].rows, rows) << "batch " << i;
+    EXPECT_EQ(seen[i].recorded, rows) << "batch " << i;
+    EXPECT_EQ(seen[i].bytes_read, line_ends[static_cast<std::size_t>(rows - 1)]) << "batch " << i;
+  }
+  for (std::int64_t k = 0; k < 11; ++k) {
+    Json e = DecodeEntry(ledger_->store().GetEntry(first + k).value().body).value();
+    EXPECT_EQ(e["amount_minor"], (110 + k) * 100) << "row " << k;
+  }
   ExpectVerifies();
 }
 
