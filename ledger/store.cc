@@ -41,10 +41,12 @@ CREATE TABLE gift_deltas(
   donation_seq INTEGER NOT NULL,
   currency TEXT NOT NULL,
   month TEXT NOT NULL,
+  date TEXT NOT NULL,
   scope TEXT NOT NULL,
   method TEXT NOT NULL,
   subject TEXT,
   election TEXT,
+  nature TEXT NOT NULL,
   delta_minor INTEGER NOT NULL,
   gifts_delta INTEGER NOT NULL,
   obligations INTEGER NOT NULL,
@@ -52,6 +54,8 @@ CREATE TABLE gift_deltas(
 CREATE INDEX gift_deltas_by_donation ON gift_deltas(donation_seq, seq, role);
 CREATE INDEX gift_deltas_summary ON gift_deltas(scope, subject, month, method, election,
   currency, delta_minor, gifts_delta);
+CREATE INDEX gift_deltas_by_donor ON gift_deltas(scope, subject, donation_seq, seq, role, date,
+  nature, election, delta_minor) WHERE subject IS NOT NULL;
 CREATE INDEX gift_deltas_obligated ON gift_deltas(donation_seq) WHERE obligations > 0;
 CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries
   BEGIN SELECT RAISE(ABORT, 'probity: entries are append-only'); END;
@@ -216,10 +220,11 @@ Status Store::CheckIsLedger() {
   if (version == std::to_string(kStoreSchemaVersion)) return Status::OK();
   // Nothing in a ledger is rewritten in place, so an older file is not
   // upgraded on open: say which program can still read it.
-  if (version == "1" || version == "2") {
+  if (version == "1" || version == "2" || version == "3") {
     return Status::Corruption(
         path_ + " has ledger schema version " + version + ", made by an earlier probity "
-        "(before the gift_deltas table, version 3, that reports sum from); this program reads "
+        "(before the gift_deltas table of version 4, that reports sum and policy decisions read "
+        "donors' histories from); this program reads "
         "version " + std::to_string(kStoreSchemaVersion) +
         " only: open it with the probity release that created it");
   }
