@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <ostream>
 #include <random>
 #include <string>
 #include <vector>
@@ -25,6 +26,13 @@
 #include "tests/policies/engine_test_util.h"
 
 namespace probity {
+
+// For gtest's messages (found by argument-dependent lookup).
+void PrintTo(const StandingGift& g, std::ostream* os) {
+  *os << "{donation " << g.donation_seq << ", net " << g.net_minor << ", " << g.date << ", "
+      << (g.election.empty() ? "-" : g.election) << ", " << g.nature << "}";
+}
+
 namespace {
 
 using testing::D;
