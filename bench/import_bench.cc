@@ -2,7 +2,10 @@
 // insert of the same rows, and the import's peak memory. Not a test; run it
 // through bench/run.
 //
-//   import_bench [N]        N donations (default 100,000; e.g. 1000000)
+//   import_bench [N [CACHE_BYTES]]   N donations (default 100,000; e.g. 1000000);
+//                                    CACHE_BYTES: the decider's cache bound (default
+//                                    kDeciderCacheBytesMax; 0 drops every donor after
+//                                    every batch, so each batch reads its donors again)
 //
 // Set-up (not timed): a ledger with a cheap KDF, the French presidential pack
 // bound to a scope, max(1000, N / 100) donors (sealed identities and vault
@@ -24,8 +27,11 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "bench/bench_util.h"
 #include "bench/import_util.h"
@@ -75,8 +81,11 @@ long PeakRssKib() {
 
 int Run(int argc, char** argv) {
   const std::int64_t n = argc > 1 ? std::strtoll(argv[1], nullptr, 10) : 100000;
-  if (n < 1) {
-    std::fprintf(stderr, "usage: import_bench [N]\n");
+  const long long cache_bytes =
+      argc > 2 ? std::strtoll(argv[2], nullptr, 10)
+               : static_cast<long long>(kDeciderCacheBytesMax);
+  if (n < 1 || cache_bytes < 0) {
+    std::fprintf(stderr, "usage: import_bench [N [CACHE_BYTES]]\n");
     return 2;
   }
   if (!InitCrypto().ok()) return 1;
@@ -93,6 +102,20 @@ int Run(int argc, char** argv) {
   ImportOptions options;
   options.scope = kImportScope;
   options.batch_rows = kBatchRows;
+  options.cache_bytes_max = static_cast<std::size_t>(cache_bytes);
+  // The rate of each tenth of the file: a cache that stops working past some
+  // size shows as a step down in this curve.
+  std::vector<std::string> curve;
+  const std::int64_t slice = std::max<std::int64_t>(kBatchRows, n / 10);
+  auto slice_start = Clock::now();
+  std::int64_t slice_rows = 0;
+  options.on_progress = [&](const ImportProgress& p) {
+    if (p.rows - slice_rows < slice && p.rows < n) return;
+    const double rate = static_cast<double>(p.rows - slice_rows) / Seconds(slice_start);
+    curve.push_back(std::to_string(p.rows / 1000) + "k: " + std::to_string(std::lround(rate)));
+    slice_rows = p.rows;
+    slice_start = Clock::now();
+  };
   const auto start = Clock::now();
   const double cpu_start = ProcessCpuSeconds();
   ImportProgress done = Check(ImportDonations(*ledger, key, csv, options), "import");
@@ -116,10 +139,14 @@ int Run(int argc, char** argv) {
               static_cast<long long>(n), ours, raw, ours / raw);
   // On a shared machine the wall-clock rate depends on the CPU the scheduler
   // gave us; the CPU time per row and the cores used say how much it was.
+  std::printf("import rows/s per slice (rows so far: rate):");
+  for (const std::string& point : curve) std::printf(" %s;", point.c_str());
+  std::printf("\n");
   std::printf("import CPU: %.1f us/row over all threads, %.2f cores used\n",
               cpu_s * 1e6 / static_cast<double>(n), cpu_s / wall_s);
-  std::printf("import peak RSS N=%lld: %ld KiB (before the import: %ld KiB)\n",
-              static_cast<long long>(n), rss_kib, rss_before_kib);
+  std::printf("import peak RSS N=%lld: %ld KiB (before the import: %ld KiB); decider cache "
+              "bound %lld bytes\n",
+              static_cast<long long>(n), rss_kib, rss_before_kib, cache_bytes);
   return 0;
 }
 

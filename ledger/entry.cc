@@ -514,6 +514,7 @@ EntryIndex IndexOf(const Json& entry) {
     gift.currency = entry.value("currency", "");
     gift.date = entry.value("date", "");
     gift.election = entry.value("election", "");
+    if (index.kind == "donation") gift.nature = entry.value("nature", "gift");
     const auto obligations = entry.find("obligations");
     if (obligations != entry.end() && obligations->is_array()) {
       gift.obligations = static_cast<std::int64_t>(obligations->size());

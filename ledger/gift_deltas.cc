@@ -27,13 +27,13 @@ struct GiftStanding {
 std::string MonthOf(const std::string& date) { return date.substr(0, 7); }
 
 constexpr const char* kSelectGiftDelta =
-    "SELECT seq, role, donation_seq, currency, month, scope, method, subject, election, "
-    "delta_minor, gifts_delta, obligations, "
+    "SELECT seq, role, donation_seq, currency, month, date, scope, method, subject, election, "
+    "nature, delta_minor, gifts_delta, obligations, "
     // A value of another type (a REAL amount, a TEXT seq) or an empty string
     // where NULL belongs would read back as an equal value: flag it instead.
     "typeof(seq) = 'integer' AND typeof(role) = 'integer' AND typeof(donation_seq) = 'integer' "
-    "AND typeof(currency) = 'text' AND typeof(month) = 'text' AND typeof(scope) = 'text' "
-    "AND typeof(method) = 'text' "
+    "AND typeof(currency) = 'text' AND typeof(month) = 'text' AND typeof(date) = 'text' "
+    "AND typeof(scope) = 'text' AND typeof(method) = 'text' AND typeof(nature) = 'text' "
     "AND (subject IS NULL OR (typeof(subject) = 'text' AND subject <> '')) "
     "AND (election IS NULL OR (typeof(election) = 'text' AND election <> '')) "
     "AND typeof(delta_minor) = 'integer' AND typeof(gifts_delta) = 'integer' "
@@ -47,14 +47,16 @@ GiftDelta ReadGiftDeltaRow(const Stmt& stmt) {
   row.donation_seq = stmt.ColumnInt64(2);
   row.currency = stmt.ColumnText(3);
   row.month = stmt.ColumnText(4);
-  row.scope = stmt.ColumnText(5);
-  row.method = stmt.ColumnText(6);
-  row.subject = stmt.ColumnText(7);
-  row.election = stmt.ColumnText(8);
-  row.delta_minor = stmt.ColumnInt64(9);
-  row.gifts_delta = stmt.ColumnInt64(10);
-  row.obligations = stmt.ColumnInt64(11);
-  row.typed = stmt.ColumnInt64(12) == 1;
+  row.date = stmt.ColumnText(5);
+  row.scope = stmt.ColumnText(6);
+  row.method = stmt.ColumnText(7);
+  row.subject = stmt.ColumnText(8);
+  row.election = stmt.ColumnText(9);
+  row.nature = stmt.ColumnText(10);
+  row.delta_minor = stmt.ColumnInt64(11);
+  row.gifts_delta = stmt.ColumnInt64(12);
+  row.obligations = stmt.ColumnInt64(13);
+  row.typed = stmt.ColumnInt64(14) == 1;
   return row;
 }
 
@@ -91,10 +93,12 @@ GiftDelta StatedRow(std::int64_t seq, const EntryIndex& index) {
   row.donation_seq = seq;
   row.currency = index.gift.currency;
   row.month = MonthOf(index.gift.date);
+  row.date = index.gift.date;
   row.scope = index.scope;
   row.method = index.method;
   row.subject = index.subject;
   row.election = index.gift.election;
+  row.nature = index.gift.nature;
   row.delta_minor = index.amount_minor;
   row.gifts_delta = 1;
   row.obligations = index.gift.obligations;
@@ -123,6 +127,7 @@ std::vector<GiftDelta> ChangedRows(std::int64_t seq, const EntryIndex& index,
   GiftDelta in = row;
   in.role = GiftRole::kRestatedIn;
   in.month = MonthOf(index.gift.date);
+  in.date = index.gift.date;
   in.method = index.method;
   in.delta_minor = index.amount_minor - standing.refunded_minor;
   in.gifts_delta = 1;
@@ -153,13 +158,16 @@ Status Store::InsertGiftDelta(const GiftDelta& row) {
   PROBITY_ASSIGN_OR_RETURN(
       CachedStmt stmt,
       db_->PrepareCached("INSERT INTO gift_deltas(seq, role, donation_seq, currency, month, "
-                         "scope, method, subject, election, delta_minor, gifts_delta, "
-                         "obligations) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                         "date, scope, method, subject, election, nature, delta_minor, "
+                         "gifts_delta, obligations) "
+                         "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   stmt->Bind(1, row.seq).Bind(2, static_cast<std::int64_t>(row.role)).Bind(3, row.donation_seq);
-  stmt->Bind(4, row.currency).Bind(5, row.month).Bind(6, row.scope).Bind(7, row.method);
-  if (row.subject.empty()) stmt->BindNull(8); else stmt->Bind(8, row.subject);
-  if (row.election.empty()) stmt->BindNull(9); else stmt->Bind(9, row.election);
-  stmt->Bind(10, row.delta_minor).Bind(11, row.gifts_delta).Bind(12, row.obligations);
+  stmt->Bind(4, row.currency).Bind(5, row.month).Bind(6, row.date).Bind(7, row.scope);
+  stmt->Bind(8, row.method);
+  if (row.subject.empty()) stmt->BindNull(9); else stmt->Bind(9, row.subject);
+  if (row.election.empty()) stmt->BindNull(10); else stmt->Bind(10, row.election);
+  stmt->Bind(11, row.nature).Bind(12, row.delta_minor).Bind(13, row.gifts_delta);
+  stmt->Bind(14, row.obligations);
   return stmt->Run();
 }
 
@@ -180,6 +188,37 @@ Result<std::vector<GiftDelta>> Store::ReadGiftDeltas(std::int64_t from, std::int
     PROBITY_ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) return rows;
     rows.push_back(ReadGiftDeltaRow(stmt));
+  }
+}
+
+Result<std::vector<StandingGift>> Store::DonorGifts(const std::string& scope,
+                                                    const std::string& subject) {
+  PROBITY_ASSERT(!subject.empty());  // anonymous gifts have no history to read
+  // The WHERE names the columns gift_deltas_by_donor leads with, and its
+  // ORDER BY is the index's next columns: one range of one covering index,
+  // read in order, no sort, no table lookup. A donation's rows come
+  // together, its latest last (the largest seq, role).
+  PROBITY_ASSIGN_OR_RETURN(
+      CachedStmt stmt,
+      db_->PrepareCached("SELECT donation_seq, date, nature, election, delta_minor FROM "
+                         "gift_deltas WHERE scope = ? AND subject = ? "
+                         "ORDER BY donation_seq, seq, role"));
+  stmt->Bind(1, scope).Bind(2, subject);
+  std::vector<StandingGift> gifts;
+  for (;;) {
+    PROBITY_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) return gifts;
+    const std::int64_t donation_seq = stmt->ColumnInt64(0);
+    if (gifts.empty() || gifts.back().donation_seq != donation_seq) {
+      gifts.push_back(StandingGift{donation_seq, 0, {}, {}, {}});
+    }
+    StandingGift& g = gifts.back();
+    // Every row of a donation copies where it stands (docs/format.md 12.3):
+    // the last one read gives the date as last corrected.
+    g.date = stmt->ColumnText(1);
+    g.nature = stmt->ColumnText(2);
+    g.election = stmt->ColumnText(3);
+    g.net_minor += stmt->ColumnInt64(4);
   }
 }
 

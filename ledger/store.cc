@@ -41,10 +41,12 @@ CREATE TABLE gift_deltas(
   donation_seq INTEGER NOT NULL,
   currency TEXT NOT NULL,
   month TEXT NOT NULL,
+  date TEXT NOT NULL,
   scope TEXT NOT NULL,
   method TEXT NOT NULL,
   subject TEXT,
   election TEXT,
+  nature TEXT NOT NULL,
   delta_minor INTEGER NOT NULL,
   gifts_delta INTEGER NOT NULL,
   obligations INTEGER NOT NULL,
@@ -52,6 +54,8 @@ CREATE TABLE gift_deltas(
 CREATE INDEX gift_deltas_by_donation ON gift_deltas(donation_seq, seq, role);
 CREATE INDEX gift_deltas_summary ON gift_deltas(scope, subject, month, method, election,
   currency, delta_minor, gifts_delta);
+CREATE INDEX gift_deltas_by_donor ON gift_deltas(scope, subject, donation_seq, seq, role, date,
+  nature, election, delta_minor) WHERE subject IS NOT NULL;
 CREATE INDEX gift_deltas_obligated ON gift_deltas(donation_seq) WHERE obligations > 0;
 CREATE TABLE donor_names(subject TEXT PRIMARY KEY, name_mac BLOB NOT NULL,
   added_seq INTEGER NOT NULL) WITHOUT ROWID;
@@ -223,8 +227,9 @@ Status Store::CheckIsLedger() {
   // upgraded on open: say which program can still read it.
   if (version == "1" || version == "2" || version == "3") {
     const std::string missing =
-        version == "3" ? "the donor_names table, version 4, that `donor add` finds likely "
-                         "duplicates in"
+        version == "3" ? "the donor_names table and gift_deltas' dates, version 4, that "
+                         "`donor add` finds likely duplicates in and policy decisions read "
+                         "donors' histories from"
                        : "the gift_deltas table, version 3, that reports sum from";
     return Status::Corruption(
         path_ + " has ledger schema version " + version + ", made by an earlier probity (before " +

@@ -32,7 +32,8 @@ namespace probity {
 constexpr std::size_t kPageBytes = 4096;
 constexpr int kBusyTimeoutMs = 60000;
 constexpr const char* kLedgerMagic = "probity-ledger";
-// 2: entries.external_id; 3: gift_deltas; 4: donor_names (docs/format.md 12.4)
+// 2: entries.external_id; 3: gift_deltas; 4: gift_deltas.date, .nature and
+// gift_deltas_by_donor, donor_names (docs/format.md 12.3, 12.4)
 constexpr int kStoreSchemaVersion = 4;
 // What the donor_names key is derived for (docs/format.md 12.4).
 constexpr std::string_view kDonorIndexContext = "probity/donor_names/v1";
@@ -54,6 +55,7 @@ struct GiftFields {
   std::string currency;            // donations, refunds, corrections; empty otherwise
   std::string date;                // the same: YYYY-MM-DD
   std::string election;            // donations: the election designation; empty if none
+  std::string nature;              // donations: gift or membership-fee; empty otherwise
   std::int64_t obligations = 0;    // donations, corrections: how many obligations it carries
   bool operator==(const GiftFields&) const = default;
 };
@@ -90,10 +92,12 @@ struct GiftDelta {
   std::int64_t donation_seq = 0;
   std::string currency;
   std::string month;     // YYYY-MM of the gift's date as stated
+  std::string date;      // the gift's date as stated, YYYY-MM-DD
   std::string scope;
   std::string method;
   std::string subject;   // empty for an anonymous gift (NULL in the table)
   std::string election;  // empty if none (NULL in the table)
+  std::string nature;    // gift or membership-fee, as the donation states it
   std::int64_t delta_minor = 0;  // change of the net amount, in minor units
   std::int64_t gifts_delta = 0;  // change of the number of gifts: +1, -1 or 0
   std::int64_t obligations = 0;  // kStated, kRestatedIn: the statement's obligations; else 0
@@ -101,6 +105,17 @@ struct GiftDelta {
   // amount, say) or an empty string stands where NULL belongs.
   bool typed = true;
   bool operator==(const GiftDelta&) const = default;
+};
+
+// One donation as it stands now, read from the gift_deltas rows alone
+// (Store::DonorGifts): what a policy decision needs of a donor's past gift.
+struct StandingGift {
+  std::int64_t donation_seq = 0;
+  std::int64_t net_minor = 0;  // given - refunded, as last corrected
+  std::string date;            // YYYY-MM-DD, as last corrected
+  std::string election;        // empty if none
+  std::string nature;          // gift or membership-fee
+  bool operator==(const StandingGift&) const = default;
 };
 
 // The gift_deltas rows summed over one group of coordinates (Store::ScanGiftGroups).
@@ -163,6 +178,13 @@ class Store : public NodeReader {
   // The stored rows of entries [from, to), by seq then role.
   Result<std::vector<GiftDelta>> ReadGiftDeltas(std::int64_t from, std::int64_t to);
   Result<std::int64_t> GiftDeltaCount();
+  // The donations of `subject` (not empty) in `scope` as they stand, in
+  // donation seq order: one range read of the covering index
+  // gift_deltas_by_donor, no entry decoded. Equal to what decoding the
+  // subject's donations, refunds and corrections gives (tests/policies/
+  // donor_history_test.cc holds the two to each other).
+  Result<std::vector<StandingGift>> DonorGifts(const std::string& scope,
+                                               const std::string& subject);
   // The rows summed by (scope, subject, month, method, election, currency),
   // in that order (subject NULL first), from the covering index; stops at the
   // first error.

@@ -54,9 +54,30 @@ Result<std::int64_t> ScopeMethodTotal(Store& store, const std::string& scope,
   return total;
 }
 
+// The donor's gifts in `scope` as they stand, from the gift_deltas index (no
+// entry decoded), without the donation `skip_seq` (a correction's restated
+// gift; -1 for none).
+Result<std::vector<PastGift>> DonorPastGifts(Store& store, const std::string& scope,
+                                             const std::string& subject,
+                                             std::int64_t skip_seq = -1) {
+  PROBITY_ASSIGN_OR_RETURN(std::vector<StandingGift> gifts, store.DonorGifts(scope, subject));
+  std::vector<PastGift> out;
+  out.reserve(gifts.size());
+  for (StandingGift& g : gifts) {
+    if (g.donation_seq == skip_seq) continue;
+    PastGift p;
+    p.net_minor = g.net_minor;
+    PROBITY_ASSIGN_OR_RETURN(p.date, ParseDate(g.date));
+    p.election = std::move(g.election);
+    p.nature = std::move(g.nature);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 // The donor's earlier gifts in this scope, net of refunds and as corrected,
 // and the scope's totals per method for the rules that need them. Reads only
-// this donor's entries (indexed by subject), the scope's corrections, and
+// this donor's rows of the gift_deltas index, the scope's corrections, and
 // sums from the scope index: the cost does not grow with the size of the
 // ledger. `restated` is the donation a correction restates: the decision
 // is taken as if it had not been given.
@@ -76,17 +97,8 @@ Result<History> LoadHistory(Store& store, const std::string& subject, const Boun
     h.scope_method_minor[rule.method] = total;
   }
   if (subject.empty()) return h;
-  PROBITY_ASSIGN_OR_RETURN(std::vector<DonationRecord> gifts,
-                           LoadDonations(store, scope.info.id, subject));
-  for (const DonationRecord& d : gifts) {
-    if (restated != nullptr && d.seq == restated->seq) continue;
-    PastGift g;
-    g.net_minor = d.amount_minor - d.refunded_minor;
-    PROBITY_ASSIGN_OR_RETURN(g.date, ParseDate(d.date));
-    g.election = d.election;
-    g.nature = d.nature;
-    h.donor_gifts.push_back(std::move(g));
-  }
+  PROBITY_ASSIGN_OR_RETURN(h.donor_gifts, DonorPastGifts(store, scope.info.id, subject,
+                                                         restated ? restated->seq : -1));
   return h;
 }
 
@@ -209,30 +221,97 @@ Result<const BoundScope*> DonationDecider::Scope(const std::string& id) {
   return it->second.get();
 }
 
-// What LoadHistory would return now, from the caches: each part is read from
-// the store the first time it is needed, before this decider accepted any
-// gift it covers, and kept up to date by Accepted() after that. Returns the
-// cached parts themselves (gifts null for an anonymous gift), not a copy.
-Result<DonationDecider::CachedHistory> DonationDecider::HistoryFor(const BoundScope& scope,
-                                                                  const DonationRequest& r) {
-  CachedHistory h;
-  auto method_key = std::make_pair(r.scope, r.method);
-  auto totals = method_minor_.find(method_key);
+Result<const std::map<std::string, std::int64_t>*> DonationDecider::Totals(
+    const BoundScope& scope, const std::string& method) {
+  auto key = std::make_pair(scope.info.id, method);
+  auto totals = method_minor_.find(key);
   if (totals == method_minor_.end()) {
-    PROBITY_ASSIGN_OR_RETURN(History loaded, LoadHistory(store_, "", scope, r.method));
-    totals = method_minor_.emplace(method_key, std::move(loaded.scope_method_minor)).first;
+    PROBITY_ASSIGN_OR_RETURN(History loaded, LoadHistory(store_, "", scope, method));
+    totals = method_minor_.emplace(key, std::move(loaded.scope_method_minor)).first;
   }
-  h.totals = &totals->second;
-  if (r.subject.empty()) return h;
-  auto gifts_key = std::make_pair(r.scope, r.subject);
-  auto gifts = gifts_.find(gifts_key);
-  if (gifts == gifts_.end()) {
-    PROBITY_ASSIGN_OR_RETURN(History loaded, LoadHistory(store_, r.subject, scope, ""));
-    cached_gifts_ += loaded.donor_gifts.size() + 1;
-    gifts = gifts_.emplace(gifts_key, std::move(loaded.donor_gifts)).first;
+  return &totals->second;
+}
+
+namespace {
+
+std::size_t HeapBytes(const std::string& s) {
+  return s.capacity() > std::string().capacity() ? s.capacity() + 1 : 0;
+}
+
+}  // namespace
+
+// What the entry takes, roughly: its map node and LRU node, the strings'
+// heap blocks, the gifts' capacity.
+void DonationDecider::Count(DonorEntry& entry, const DonorKey& key) {
+  constexpr std::size_t kNodeOverhead = 4 * sizeof(void*);
+  std::size_t bytes = sizeof(std::pair<const DonorKey, DonorEntry>) + 2 * kNodeOverhead +
+                      sizeof(void*) + entry.gifts.capacity() * sizeof(CompactGift);
+  bytes += HeapBytes(key.first) + HeapBytes(key.second);
+  for (const std::string* s : {&entry.facts.subject, &entry.facts.donor_type,
+                               &entry.facts.nationality, &entry.facts.residence}) {
+    bytes += HeapBytes(*s);
   }
-  h.gifts = &gifts->second;
-  return h;
+  cache_bytes_ = cache_bytes_ - entry.bytes + bytes;
+  entry.bytes = bytes;
+}
+
+DonationDecider::CompactGift DonationDecider::Compact(std::int64_t net_minor, const Date& date,
+                                                      const std::string& election,
+                                                      const std::string& nature) {
+  PROBITY_ASSERT(IsValidDate(date));
+  PROBITY_ASSERT(nature == "gift" || nature == "membership-fee");  // the entry schema's
+  std::uint32_t id = 0;
+  if (!election.empty()) {
+    auto [it, added] =
+        election_ids_.emplace(election, static_cast<std::uint32_t>(elections_.size()));
+    if (added) elections_.push_back(election);
+    id = it->second;
+  }
+  PROBITY_ASSERT(id < (1u << 31));
+  CompactGift g;
+  g.net_minor = net_minor;
+  g.date_packed = static_cast<std::uint32_t>(date.year) << 9 |
+                  static_cast<std::uint32_t>(date.month) << 5 |
+                  static_cast<std::uint32_t>(date.day);
+  g.election_and_nature = id << 1 | (nature == "membership-fee" ? 1u : 0u);
+  return g;
+}
+
+void DonationDecider::Expand(const std::vector<CompactGift>& gifts) {
+  past_.resize(gifts.size());  // strings keep their buffers from the last decision
+  for (std::size_t i = 0; i < gifts.size(); ++i) {
+    const CompactGift& g = gifts[i];
+    PastGift& p = past_[i];
+    p.net_minor = g.net_minor;
+    p.date = Date{static_cast<int>(g.date_packed >> 9), static_cast<int>(g.date_packed >> 5 & 15),
+                  static_cast<int>(g.date_packed & 31)};
+    p.election = elections_[g.election_and_nature >> 1];
+    p.nature = (g.election_and_nature & 1) != 0 ? "membership-fee" : "gift";
+  }
+}
+
+Result<DonationDecider::DonorEntry*> DonationDecider::Donor(const BoundScope& scope,
+                                                           const std::string& subject) {
+  DonorKey key(scope.info.id, subject);
+  auto it = donors_.find(key);
+  if (it != donors_.end()) {
+    lru_.splice(lru_.begin(), lru_, it->second.lru);
+    return &it->second;
+  }
+  DonorEntry entry;
+  PROBITY_ASSIGN_OR_RETURN(entry.facts, LoadDonorFacts(store_, subject));
+  PROBITY_ASSIGN_OR_RETURN(std::vector<StandingGift> gifts,
+                           store_.DonorGifts(scope.info.id, subject));
+  entry.gifts.reserve(gifts.size());
+  for (const StandingGift& g : gifts) {
+    PROBITY_ASSIGN_OR_RETURN(Date date, ParseDate(g.date));
+    entry.gifts.push_back(Compact(g.net_minor, date, g.election, g.nature));
+  }
+  it = donors_.emplace(std::move(key), std::move(entry)).first;
+  lru_.push_front(&it->first);
+  it->second.lru = lru_.begin();
+  Count(it->second, it->first);
+  return &it->second;
 }
 
 Result<Decision> DonationDecider::DecideGift(const DonationRequest& r) {
@@ -242,17 +321,17 @@ Result<Decision> DonationDecider::DecideGift(const DonationRequest& r) {
   DonorFacts anonymous;
   anonymous.anonymous = true;
   const DonorFacts* donor = &anonymous;
+  DonorEntry* entry = nullptr;
   if (!r.anonymous) {
-    auto it = donors_.find(r.subject);
-    if (it == donors_.end()) {
-      PROBITY_ASSIGN_OR_RETURN(DonorFacts facts, LoadDonorFacts(store_, r.subject));
-      it = donors_.emplace(r.subject, std::move(facts)).first;
-    }
-    donor = &it->second;
+    PROBITY_ASSIGN_OR_RETURN(entry, Donor(*scope, r.subject));
+    donor = &entry->facts;
   }
-  PROBITY_ASSIGN_OR_RETURN(CachedHistory cached, HistoryFor(*scope, r));
-  HistoryView history{{}, cached.totals};
-  if (cached.gifts != nullptr) history.donor_gifts = *cached.gifts;
+  PROBITY_ASSIGN_OR_RETURN(const auto* totals, Totals(*scope, r.method));
+  HistoryView history{{}, totals};
+  if (entry != nullptr) {
+    Expand(entry->gifts);
+    history.donor_gifts = past_;
+  }
   GiftFacts gift{r.amount_minor, r.currency, r.method, r.date, r.election, r.nature};
   return Decide(scope->pack, scope->info, *donor, gift, history);
 }
@@ -263,10 +342,10 @@ void DonationDecider::Accepted(const DonationRequest& r) {
   auto sum = totals->second.find(r.method);
   if (sum != totals->second.end()) sum->second += r.amount_minor;
   if (r.subject.empty()) return;
-  auto gifts = gifts_.find(std::make_pair(r.scope, r.subject));
-  PROBITY_ASSERT(gifts != gifts_.end());
-  gifts->second.push_back(PastGift{r.amount_minor, r.date, r.election, r.nature});
-  ++cached_gifts_;
+  auto donor = donors_.find(DonorKey(r.scope, r.subject));
+  PROBITY_ASSERT(donor != donors_.end());  // DecideGift loaded it; only Trim() drops one
+  donor->second.gifts.push_back(Compact(r.amount_minor, r.date, r.election, r.nature));
+  Count(donor->second, donor->first);
 }
 
 Result<Recorded> DonationDecider::Record(AppendBatch& batch, const DonationRequest& r) {
@@ -278,12 +357,31 @@ Result<Recorded> DonationDecider::Record(AppendBatch& batch, const DonationReque
   return out;
 }
 
+void DonationDecider::Trim() {
+  // Interned elections are never dropped one by one; a file that names this
+  // many distinct ones starts over.
+  constexpr std::size_t kElectionsMax = 1 << 16;
+  if (elections_.size() > kElectionsMax) {
+    Reset();
+    return;
+  }
+  while (cache_bytes_ > cache_bytes_max_ && !lru_.empty()) {
+    auto victim = donors_.find(*lru_.back());
+    PROBITY_ASSERT(victim != donors_.end());
+    lru_.pop_back();  // before the key it points to goes
+    cache_bytes_ -= victim->second.bytes;
+    donors_.erase(victim);
+  }
+}
+
 void DonationDecider::Reset() {
   scopes_.clear();
-  donors_.clear();
-  gifts_.clear();
   method_minor_.clear();
-  cached_gifts_ = 0;
+  donors_.clear();
+  lru_.clear();
+  cache_bytes_ = 0;
+  elections_.resize(1);
+  election_ids_.clear();
 }
 
 Result<Recorded> RecordDonationInBatch(AppendBatch& batch, const DonationRequest& r) {

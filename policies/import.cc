@@ -172,7 +172,8 @@ Status Report(Run& run, const std::vector<Row>& rows, const std::vector<Outcome>
       PROBITY_RETURN_IF_ERROR(run.options.on_reject({rows[i].line, o.reason, rows[i].fields}));
     }
   }
-  if (run.decider.cached_gifts() > kImportCachedGiftsMax) run.decider.Reset();
+  // The batch is committed: every gift the decider counted is in the store.
+  run.decider.Trim();
   if (run.options.on_progress) run.options.on_progress(run.progress);
   return Status::OK();
 }
@@ -308,7 +309,8 @@ Result<ImportProgress> ImportDonations(Ledger& ledger, const NamedKey& key, std:
   PROBITY_RETURN_IF_ERROR(LoadScope(ledger.store(), options.scope).status());
   CsvReader reader(csv);
   PROBITY_ASSIGN_OR_RETURN(ImportColumns columns, ReadHeader(reader, options));
-  Run run{ledger, key, options, DonationDecider(ledger.store()), 0, 0, {}};
+  Run run{ledger, key, options, DonationDecider(ledger.store(), options.cache_bytes_max), 0, 0,
+          {}};
   PROBITY_ASSIGN_OR_RETURN(run.first_seq, ledger.store().EntryCount());
   run.expected_size = run.first_seq;
   std::vector<Outcome> outcomes;

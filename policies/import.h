@@ -19,8 +19,10 @@
 // one is appended: that needs no ledger and no earlier row.
 //
 // Memory stays flat: two batches of rows, the signing pipeline's bounded queue,
-// and the decider's caches, which are emptied between batches when they hold
-// more than kImportCachedGiftsMax gifts.
+// and the decider's caches: after each committed batch the decider drops its
+// least recently used donors until it is within options.cache_bytes_max
+// (DonationDecider::Trim); a donor dropped is read again, without decoding,
+// from the gift_deltas index.
 #ifndef PROBITY_POLICIES_IMPORT_H_
 #define PROBITY_POLICIES_IMPORT_H_
 
@@ -36,7 +38,6 @@ namespace probity {
 
 constexpr std::size_t kImportBatchRowsDefault = 1000;
 constexpr std::size_t kImportBatchRowsMax = 100000;
-constexpr std::size_t kImportCachedGiftsMax = 1 << 17;
 
 // Where each named column is in the file; -1 when absent (optional ones).
 struct ImportColumns {
@@ -75,6 +76,8 @@ struct ImportProgress {
 struct ImportOptions {
   std::string scope;
   std::size_t batch_rows = kImportBatchRowsDefault;
+  // The bound of the decider's per-donor cache (DonationDecider::Trim).
+  std::size_t cache_bytes_max = kDeciderCacheBytesMax;
   // Called for each rejected row, in line order, once its batch committed.
   std::function<Status(const ImportReject&)> on_reject;
   // Called after each batch.

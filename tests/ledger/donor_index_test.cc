@@ -228,7 +228,7 @@ TEST_F(DonorIndexTest, Schema3IsRefusedByName) {
   ASSERT_FALSE(opened.ok());
   EXPECT_TRUE(opened.status().IsCorruption());
   EXPECT_NE(opened.status().message().find("schema version 3, made by an earlier probity (before "
-                                           "the donor_names table, version 4"),
+                                           "the donor_names table and gift_deltas' dates, version 4"),
             std::string::npos)
       << opened.status().message();
 }

@@ -14,7 +14,7 @@ namespace {
 
 using Rows = std::vector<GiftDelta>;
 
-GiftDelta Row(std::int64_t seq, GiftRole role, std::int64_t donation_seq, const char* month,
+GiftDelta Row(std::int64_t seq, GiftRole role, std::int64_t donation_seq, const char* date,
               const char* method, std::int64_t delta_minor, std::int64_t gifts,
               const std::string& subject, std::int64_t obligations = 0) {
   GiftDelta r;
@@ -22,7 +22,9 @@ GiftDelta Row(std::int64_t seq, GiftRole role, std::int64_t donation_seq, const 
   r.role = role;
   r.donation_seq = donation_seq;
   r.currency = "EUR";
-  r.month = month;
+  r.month = std::string(date).substr(0, 7);
+  r.date = date;
+  r.nature = "gift";
   r.scope = "fr-pres-2027";
   r.method = method;
   r.subject = subject;
@@ -84,12 +86,12 @@ class GiftDeltasTest : public LedgerTest {
 TEST_F(GiftDeltasTest, EachKindWritesItsKnownRows) {
   MakeHistory();
   const Rows want = {
-      Row(2, GiftRole::kStated, 2, "2026-05", "cheque", 10000, 1, subject_),
-      Row(3, GiftRole::kRefunded, 2, "2026-05", "cheque", -3000, 0, subject_),
+      Row(2, GiftRole::kStated, 2, "2026-05-01", "cheque", 10000, 1, subject_),
+      Row(3, GiftRole::kRefunded, 2, "2026-05-01", "cheque", -3000, 0, subject_),
       // The net (100 - 30) leaves May by cheque; 80 - 30 arrives in April by transfer.
-      Row(4, GiftRole::kRestatedOut, 2, "2026-05", "cheque", -7000, -1, subject_),
-      Row(4, GiftRole::kRestatedIn, 2, "2026-04", "transfer", 5000, 1, subject_),
-      Row(5, GiftRole::kRefunded, 2, "2026-04", "transfer", -1000, 0, subject_),
+      Row(4, GiftRole::kRestatedOut, 2, "2026-05-01", "cheque", -7000, -1, subject_),
+      Row(4, GiftRole::kRestatedIn, 2, "2026-04-01", "transfer", 5000, 1, subject_),
+      Row(5, GiftRole::kRefunded, 2, "2026-04-01", "transfer", -1000, 0, subject_),
   };
   EXPECT_EQ(All(), want);
   EXPECT_TRUE(Verify().failure.ok()) << Verify().failure.message();
@@ -149,13 +151,14 @@ TEST_F(GiftDeltasTest, TriggersRefuseUpdateAndDelete) {
 
 TEST_F(GiftDeltasTest, OlderSchemaIsRefusedByName) {
   Db& db = ledger_->store().db();
-  ASSERT_TRUE(db.Exec("DROP TRIGGER meta_no_update; UPDATE meta SET value = '2' "
+  // Version 3: gift_deltas without the date and nature a policy decision reads.
+  ASSERT_TRUE(db.Exec("DROP TRIGGER meta_no_update; UPDATE meta SET value = '3' "
                       "WHERE name = 'schema_version'").ok());
   ledger_.reset();
   auto opened = Ledger::Open(path_, Pass(), FastKdf());
   ASSERT_FALSE(opened.ok());
   EXPECT_TRUE(opened.status().IsCorruption());
-  EXPECT_NE(opened.status().message().find("schema version 2, made by an earlier probity"),
+  EXPECT_NE(opened.status().message().find("schema version 3, made by an earlier probity"),
             std::string::npos)
       << opened.status().message();
 }
@@ -172,6 +175,33 @@ TEST_F(GiftDeltasTest, VerifyFindsAMovedMonth) {
   ExpectFailsAt(4, "is not what the entries make");
 }
 
+TEST_F(GiftDeltasTest, VerifyFindsAMovedDay) {
+  MakeHistory();
+  Tamper("UPDATE gift_deltas SET date = '2026-04-02' WHERE seq = 5");
+  ExpectFailsAt(5, "is not what the entries make");
+}
+
+TEST_F(GiftDeltasTest, VerifyFindsAChangedNature) {
+  MakeHistory();
+  Tamper("UPDATE gift_deltas SET nature = 'membership-fee' WHERE seq = 2");
+  ExpectFailsAt(2, "is not what the entries make");
+}
+
+TEST_F(GiftDeltasTest, MembershipFeeKeepsItsNatureThroughRefundsAndCorrections) {
+  const std::int64_t seq = AppendEntry(
+      "donation", {{"subject", subject_}, {"amount_minor", 5000}, {"currency", "EUR"},
+                   {"method", "cheque"}, {"date", "2026-05-01"}, {"scope", "fr-pres-2027"},
+                   {"nature", "membership-fee"}});
+  Refund(seq, 1000, "2026-06-01");
+  Correct(seq, 4000, "transfer", "2026-05-03");
+  for (const GiftDelta& row : All()) EXPECT_EQ(row.nature, "membership-fee") << row.seq;
+  const std::vector<StandingGift> gifts =
+      ledger_->store().DonorGifts("fr-pres-2027", subject_).value();
+  ASSERT_EQ(gifts.size(), 1u);
+  EXPECT_EQ(gifts[0], (StandingGift{seq, 3000, "2026-05-03", "", "membership-fee"}));
+  EXPECT_TRUE(Verify().failure.ok()) << Verify().failure.message();
+}
+
 TEST_F(GiftDeltasTest, VerifyFindsAMissingRow) {
   MakeHistory();
   Tamper("DELETE FROM gift_deltas WHERE seq = 5");
@@ -181,15 +211,15 @@ TEST_F(GiftDeltasTest, VerifyFindsAMissingRow) {
 TEST_F(GiftDeltasTest, VerifyFindsARowNoEntryMakes) {
   MakeHistory();
   // Entry 1 is the donor's registration: it makes no row.
-  Tamper("INSERT INTO gift_deltas VALUES(1, 0, 1, 'EUR', '2026-05', 'fr-pres-2027', 'cheque', "
-         "NULL, NULL, 50000, 1, 0)");
+  Tamper("INSERT INTO gift_deltas VALUES(1, 0, 1, 'EUR', '2026-05', '2026-05-01', 'fr-pres-2027', "
+         "'cheque', NULL, NULL, 'gift', 50000, 1, 0)");
   ExpectFailsAt(1, "no entry makes");
 }
 
 TEST_F(GiftDeltasTest, VerifyFindsARowBeyondTheEntries) {
   MakeHistory();
-  Tamper("INSERT INTO gift_deltas VALUES(99, 0, 99, 'EUR', '2026-05', 'fr-pres-2027', 'cheque', "
-         "NULL, NULL, 50000, 1, 0)");
+  Tamper("INSERT INTO gift_deltas VALUES(99, 0, 99, 'EUR', '2026-05', '2026-05-01', 'fr-pres-2027', "
+         "'cheque', NULL, NULL, 'gift', 50000, 1, 0)");
   VerifyReport r = Verify();
   EXPECT_TRUE(r.failure.IsVerificationFailed());
   EXPECT_NE(r.failure.message().find("the gift_deltas table has 6 rows, the entries make 5"),
