@@ -156,7 +156,7 @@ TEST(EncodingBase64, ExactDecoderAgreesWithTheGeneralOne) {
                                  "==-_* \n") +
                              std::string(1, '\0');
   int accepted = 0, refused = 0;
-  for (std::size_t n : {0, 1, 2, 3, 4, 5, 16, 31, 32, 33, 63, 64, 65}) {
+  for (std::size_t n : {0u, 1u, 2u, 3u, 4u, 5u, 16u, 31u, 32u, 33u, 63u, 64u, 65u}) {
     for (int round = 0; round < 400; ++round) {
       Bytes bytes(n);
       for (std::uint8_t& b : bytes) b = static_cast<std::uint8_t>(rng());
