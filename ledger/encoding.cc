@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "ledger/encoding_exact.h"
+
 namespace probity {
 namespace {
 
@@ -53,7 +55,44 @@ Status DecodeGroup(std::string_view group, std::size_t digits,
   return Status::OK();
 }
 
+// Base64Value as a table, for the allocation-free decoder.
+constexpr std::array<std::int8_t, 256> Base64Table() {
+  std::array<std::int8_t, 256> table{};
+  for (int c = 0; c < 256; ++c) table[static_cast<std::size_t>(c)] = kInvalid;
+  for (int v = 0; v < 64; ++v) {
+    table[static_cast<unsigned char>(kBase64Alphabet[v])] = static_cast<std::int8_t>(v);
+  }
+  return table;
+}
+constexpr std::array<std::int8_t, 256> kBase64Table = Base64Table();
+
 }  // namespace
+
+// The same rules as Base64Decode, for one known output size: the length and
+// the padding follow from out_bytes, digits must be in the alphabet, the bits
+// below the last whole byte must be zero.
+bool Base64DecodeExact(std::string_view text, std::uint8_t* out, std::size_t out_bytes) {
+  const std::size_t groups = (out_bytes + 2) / 3;
+  if (text.size() != groups * 4) return false;
+  const std::size_t padding = out_bytes % 3 == 0 ? 0 : 3 - out_bytes % 3;
+  for (std::size_t g = 0; g < groups; ++g) {
+    const char* group = text.data() + 4 * g;
+    const std::size_t digits = g + 1 == groups ? 4 - padding : 4;
+    std::uint32_t v = 0;
+    for (std::size_t i = 0; i < 4; ++i) {
+      const std::int8_t sextet = kBase64Table[static_cast<unsigned char>(group[i])];
+      if (i < digits ? sextet < 0 : group[i] != '=') return false;
+      v = (v << 6) | (i < digits ? static_cast<std::uint32_t>(sextet) : 0u);
+    }
+    if ((v & (padding == 0 || g + 1 != groups ? 0u : (padding == 1 ? 0xffu : 0xffffu))) != 0) {
+      return false;
+    }
+    *out++ = static_cast<std::uint8_t>(v >> 16);
+    if (digits >= 3) *out++ = static_cast<std::uint8_t>((v >> 8) & 0xff);
+    if (digits == 4) *out++ = static_cast<std::uint8_t>(v & 0xff);
+  }
+  return true;
+}
 
 std::string HexEncode(ByteSpan bytes) {
   std::string out;

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <unordered_set>
 
 #include "ledger/requests.h"
 #include "ledger/signers.h"
@@ -44,9 +45,11 @@ class Replay {
     std::string first_refund_date;  // empty if never refunded
   };
   SignerSet signers_;
-  std::set<std::string> donors_;
+  // Looked up for every entry that names a subject, never walked in order:
+  // hashed, since a sorted set of many donors costs a string comparison per level.
+  std::unordered_set<std::string> donors_;
   std::map<std::string, std::int64_t> erased_;  // subject -> seq of its erasure
-  std::map<std::int64_t, Gift> gifts_;  // by seq
+  std::map<std::int64_t, Gift> gifts_;          // by seq, inserted in increasing seq
   std::map<std::pair<std::string, std::string>, std::int64_t> consents_;  // in force
   std::map<std::string, std::string> packs_;   // adopted pack id -> sha256 hex
   std::set<std::string> scopes_;

@@ -71,11 +71,29 @@ bool Counted(const Rule& rule, const std::string& nature) {
   return Contains(rule.counts, nature == "membership-fee" ? "membership_fee" : "donation");
 }
 
+// Counted(rule, nature) for every nature, decided once per rule instead of
+// once per past gift: it depends only on whether the nature is a membership
+// fee. (The loops below run over all of a donor's earlier gifts, for every
+// gift decided: string comparisons there were the verifier's largest cost.)
+struct CountedNatures {
+  bool fees;
+  bool others;
+  explicit CountedNatures(const Rule& rule)
+      : fees(Counted(rule, "membership-fee")), others(Counted(rule, "gift")) {}
+  bool none() const { return !fees && !others; }
+  bool operator()(const std::string& nature) const {
+    if (fees == others) return fees;  // the nature does not matter
+    return nature == "membership-fee" ? fees : others;
+  }
+};
+
 // Net total of the donor's earlier gifts that fall in the rule's window.
 std::int64_t WindowTotal(const Rule& rule, const Ctx& c) {
+  const CountedNatures counted(rule);
+  if (counted.none()) return 0;
   std::int64_t total = 0;
   for (const PastGift& p : c.history.donor_gifts) {
-    if (InWindow(rule, p, c.gift) && Counted(rule, p.nature)) total += p.net_minor;
+    if (InWindow(rule, p, c.gift) && counted(p.nature)) total += p.net_minor;
   }
   return total;
 }
@@ -194,9 +212,10 @@ std::int64_t ReportableTotal(const Rule& rule, const Ctx& c) {
   const std::optional<std::int64_t> small = DeMinimisMinor(c.pack);
   if (small.has_value() && c.gift.amount_minor <= *small) return 0;
   std::int64_t total = c.gift.amount_minor;
+  const CountedNatures counted(rule);
   for (const PastGift& p : c.history.donor_gifts) {
     if (small.has_value() && p.net_minor <= *small) continue;
-    if (InWindow(rule, p, c.gift) && Counted(rule, p.nature)) total += p.net_minor;
+    if (InWindow(rule, p, c.gift) && counted(p.nature)) total += p.net_minor;
   }
   return total;
 }

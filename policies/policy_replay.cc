@@ -87,7 +87,7 @@ Status PolicyReplay::ApplyDonation(const Json& e) {
     g.past_index = past->size();
     past->push_back(PastGift{g.amount_minor, g.date, g.election, g.nature});
   }
-  gifts_.emplace(Int(e, "seq"), std::move(g));
+  gifts_.emplace_hint(gifts_.end(), Int(e, "seq"), std::move(g));  // seq order: at the end
   return Status::OK();
 }
 

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "ledger/vault.h"
@@ -57,15 +58,17 @@ class PolicyReplay {
 
   std::map<std::string, Pack> packs_;  // adopted, by id
   std::map<std::string, BoundScope> scopes_;
-  std::map<std::string, std::string> donor_types_;
-  std::map<std::string, DonorPii> disclosed_;
-  std::map<std::int64_t, Gift> gifts_;  // by donation seq
+  // By subject, looked up for every gift and never walked in order: hashed,
+  // since a sorted map of many donors costs a string comparison per level.
+  std::unordered_map<std::string, std::string> donor_types_;
+  std::unordered_map<std::string, DonorPii> disclosed_;
+  std::map<std::int64_t, Gift> gifts_;  // by donation seq, inserted in increasing seq
   // The running histories the engine is given, kept up to date by every
   // donation, refund and correction so that a decision lends them instead of
   // rebuilding them: each donor's gifts per scope (net of refunds, as
   // corrected, in seq order) and each scope's gross per method.
   // (Nested by subject, then scope: found without building a key per gift.)
-  std::map<std::string, std::map<std::string, std::vector<PastGift>>> donor_gifts_;
+  std::unordered_map<std::string, std::map<std::string, std::vector<PastGift>>> donor_gifts_;
   std::map<std::string, MethodTotals> method_totals_;  // by scope
   std::int64_t decided_ = 0;
   std::int64_t skipped_ = 0;

@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 #include <vector>
+
+#include "ledger/encoding_exact.h"
 
 namespace probity {
 namespace {
@@ -140,6 +143,47 @@ TEST(EncodingBase64, FixedSizeForEveryUsedSize) {
             std::string::npos);
   EXPECT_FALSE((Base64DecodeFixed<32>(Base64Encode(Bytes(33, 1)), "x").ok()));
   EXPECT_FALSE((Base64DecodeFixed<32>("not base64!", "x").ok()));
+}
+
+// The allocation-free fast path of Base64DecodeFixed must accept exactly what
+// Base64Decode accepts at that size, with the same bytes: canonical texts,
+// and the same texts with one character replaced (padding, foreign and
+// neighbouring characters, the padding bits), cut short or lengthened.
+TEST(EncodingBase64, ExactDecoderAgreesWithTheGeneralOne) {
+  std::mt19937 rng(20261206);
+  const std::string kChars = std::string(
+                                 "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+                                 "==-_* \n") +
+                             std::string(1, '\0');
+  int accepted = 0, refused = 0;
+  for (std::size_t n : {0u, 1u, 2u, 3u, 4u, 5u, 16u, 31u, 32u, 33u, 63u, 64u, 65u}) {
+    for (int round = 0; round < 400; ++round) {
+      Bytes bytes(n);
+      for (std::uint8_t& b : bytes) b = static_cast<std::uint8_t>(rng());
+      std::string text = Base64Encode(bytes);
+      const unsigned change = rng() % 4;
+      if (change == 1 && !text.empty()) {
+        text[rng() % text.size()] = kChars[rng() % kChars.size()];
+      } else if (change == 2 && !text.empty()) {
+        text.resize(rng() % text.size());
+      } else if (change == 3) {
+        text.insert(rng() % (text.size() + 1), 1, kChars[rng() % kChars.size()]);
+      }
+      Result<Bytes> general = Base64Decode(text);
+      const bool general_ok = general.ok() && general->size() == n;
+      Bytes exact(n + 1, 0xee);  // one guard byte past the end
+      const bool exact_ok = Base64DecodeExact(text, exact.data(), n);
+      ASSERT_EQ(exact_ok, general_ok) << "size " << n << ", text \"" << text << "\"";
+      EXPECT_EQ(exact[n], 0xee) << "wrote past the end, size " << n;
+      if (general_ok) {
+        exact.resize(n);
+        EXPECT_EQ(exact, *general) << "text \"" << text << "\"";
+      }
+      (general_ok ? accepted : refused) += 1;
+    }
+  }
+  EXPECT_GT(accepted, 1000);  // both sides of the decision were exercised
+  EXPECT_GT(refused, 2000);
 }
 
 TEST(EncodingDecimal, AcceptsCanonicalNumbers) {

@@ -122,6 +122,27 @@ TEST(EntryTest, DecodeRefusesNonCanonicalBytes) {
   EXPECT_TRUE(DecodeEntry(body).ok());
 }
 
+// The hex check runs without a branch per digit: every byte value, in every
+// position of a subject id and of an entry's prev, against the plain rule.
+TEST(EntryTest, HexFieldsAcceptExactlyLowerCaseHexDigits) {
+  for (int c = 0; c < 256; ++c) {
+    const char ch = static_cast<char>(c);
+    const bool hex = (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
+    for (std::size_t pos : {2u, 6u, 11u}) {
+      std::string subject = "S-0123456789";
+      subject[pos] = ch;
+      EXPECT_EQ(ValidateSubjectId(subject).ok(), hex) << "byte " << c << " at " << pos;
+    }
+    for (std::size_t pos : {0u, 31u, 63u}) {
+      Json e = Donation();
+      std::string prev(64, 'a');
+      prev[pos] = ch;
+      e["prev"] = prev;
+      EXPECT_EQ(ValidateEntry(e).ok(), hex) << "byte " << c << " at " << pos;
+    }
+  }
+}
+
 TEST(EntryTest, IdValidators) {
   EXPECT_TRUE(ValidateScopeId("fr-pres-2027").ok());
   EXPECT_FALSE(ValidateScopeId("fr pres").ok());

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -439,6 +440,61 @@ TEST(EngineUkPpera, Table) {
   const Pack& pack = ShippedPack("uk-ppera-party");
   const ScopeInfo scope{"uk-party", pack.id, D("2024-01-01"), D("2099-12-31"), {}};
   for (const Row& row : rows) CheckRow(pack, scope, row);
+}
+
+// Which natures a cap counts (`counts`) is decided once per rule, not per
+// past gift: against the plain sum of the earlier gifts whose nature the rule
+// counts, for every `counts` a pack may state, over random histories of gifts
+// and membership fees in two years.
+TEST(EngineCounts, CapTotalsCountExactlyTheNaturesTheRuleNames) {
+  std::mt19937 rng(20261206);
+  const std::vector<std::vector<std::string>> all_counts = {
+      {"donation"}, {"membership_fee"}, {"donation", "membership_fee"}, {}};
+  const ScopeInfo scope{"fr-party", "fr-party-annual", D("2018-01-01"), D("2099-12-31"), {}};
+  const std::int64_t cap_minor = 750000;
+  int refused = 0, accepted = 0;
+  for (const std::vector<std::string>& counts : all_counts) {
+    Pack pack = testing::ShippedPack("fr-party-annual");
+    for (Rule& r : pack.rules) {
+      if (r.id == "11-4-cap") r.counts = counts;
+    }
+    const auto counted = [&](const std::string& nature) {
+      const std::string kind = nature == "membership-fee" ? "membership_fee" : "donation";
+      return counts.empty() || std::find(counts.begin(), counts.end(), kind) != counts.end();
+    };
+    for (int round = 0; round < 300; ++round) {
+      History history;
+      std::int64_t before_minor = 0;
+      const int past = static_cast<int>(rng() % 12);
+      for (int i = 0; i < past; ++i) {
+        const bool fee = rng() % 2 == 0;
+        const bool this_year = rng() % 4 != 0;
+        PastGift p{static_cast<std::int64_t>(rng() % 150000),
+                   D(this_year ? "2027-02-01" : "2026-02-01"), "", fee ? "membership-fee" : "gift"};
+        if (this_year && counted(p.nature)) before_minor += p.net_minor;
+        history.donor_gifts.push_back(p);
+      }
+      GiftFacts gift =
+          Eur("1.00", "cheque", "2027-03-01", rng() % 2 == 0 ? "membership-fee" : "gift");
+      gift.amount_minor = 1 + static_cast<std::int64_t>(rng() % 500000);
+      Result<Decision> d = Decide(pack, scope, Person("FR", "FR"), gift, history);
+      ASSERT_TRUE(d.ok()) << d.status().ToString();
+      SCOPED_TRACE("counts of " + std::to_string(counts.size()) + ", round " +
+                   std::to_string(round));
+      if (counted(gift.nature) && before_minor + gift.amount_minor > cap_minor) {
+        ++refused;
+        EXPECT_FALSE(d->accepted);
+        EXPECT_EQ(d->rule_id, "11-4-cap");
+        EXPECT_EQ(d->max_acceptable_minor.value_or(-1),
+                  std::max<std::int64_t>(0, cap_minor - before_minor));
+      } else {
+        ++accepted;
+        EXPECT_TRUE(d->accepted) << d->message;
+      }
+    }
+  }
+  EXPECT_GT(refused, 100);  // both outcomes (162 and 1,038 with this seed)
+  EXPECT_GT(accepted, 200);
 }
 
 }  // namespace
