@@ -120,7 +120,7 @@ TEST_F(BundleCliTest, TamperedOrUntrustedBundlesFail) {
       Probity({"verify", ws_.dir / "nope.probity", "--trust", p.verifier_key}, auditor);
   EXPECT_EQ(missing.exit_code, kExitUsage) << missing.Describe();  // a wrong path, as for a proof
   EXPECT_TRUE(Has(missing.err, "cannot read bundle")) << missing.Describe();
-  RunResult folder = Probity({"verify", ws_.dir, "--trust", p.verifier_key}, auditor);
+  RunResult folder = Probity({"verify", ws_.dir.path(), "--trust", p.verifier_key}, auditor);
   EXPECT_EQ(folder.exit_code, kExitUsage) << folder.Describe();
   EXPECT_TRUE(Has(folder.err, "is a directory")) << folder.Describe();
 }

@@ -38,7 +38,7 @@ namespace {
 using testing::D;
 using testing::ShippedPack;
 
-struct StreamScope {
+struct HistoryScope {
   const char* id;
   const char* pack_id;
   const char* from;
@@ -47,9 +47,9 @@ struct StreamScope {
   std::map<std::string, std::string> params;
 };
 
-const std::vector<StreamScope>& Scopes() {
+const std::vector<HistoryScope>& HistoryScopes() {
   // A low French ceiling (20% = 3,000.00 EUR of cash) so the cash total is reached.
-  static const std::vector<StreamScope> scopes = {
+  static const std::vector<HistoryScope> scopes = {
       {"fr", "fr-candidate-2027-presidential", "2026-04-01", "2027-06-30", "EUR",
        {{"spending_ceiling", "15000.00"}}},
       {"us", "us-fec-2025-2026-candidate", "2025-01-01", "2026-12-31", "USD", {}},
@@ -58,12 +58,12 @@ const std::vector<StreamScope>& Scopes() {
   return scopes;
 }
 
-struct Tally {
+struct HistoryTally {
   int accepted = 0, refused = 0, invalid = 0, refunds = 0, corrections = 0,
       corrections_refused = 0, kept_max = 0;
 };
 
-Json Fields(const Decision& d) {
+Json DecisionFields(const Decision& d) {
   Json fields = Json::object();
   AddDecisionFields(d, fields);
   return fields;
@@ -81,7 +81,7 @@ class DonorHistoryTest : public testing::LedgerTest,
 
   void SetUp() override {
     LedgerTest::SetUp();
-    for (const StreamScope& s : Scopes()) {
+    for (const HistoryScope& s : HistoryScopes()) {
       NewScope scope{s.id, s.pack_id, D(s.from), D(s.until), s.params};
       ASSERT_TRUE(AddScope(*ledger_, key_, ShippedPack(s.pack_id), scope).ok());
     }
@@ -99,7 +99,7 @@ class DonorHistoryTest : public testing::LedgerTest,
   }
 
   DonationRequest RandomGift() {
-    const StreamScope& s = Scopes()[static_cast<std::size_t>(Pick(0, 2))];
+    const HistoryScope& s = HistoryScopes()[static_cast<std::size_t>(Pick(0, 2))];
     DonationRequest r;
     r.anonymous = Chance(8);
     if (!r.anonymous) r.subject = donors_[static_cast<std::size_t>(Pick(0, 11))];
@@ -118,7 +118,7 @@ class DonorHistoryTest : public testing::LedgerTest,
 
   // One batch of 1 to 8 rows: each decided by a fresh decider reading the
   // store (flushed: it holds the batch's earlier rows) and by the cached one.
-  void Batch(DonationDecider& cached, Tally& t) {
+  void Batch(DonationDecider& cached, HistoryTally& t) {
     const std::int64_t rows = Pick(1, 8);
     Result<std::vector<std::int64_t>> added = ledger_->Append(key_, [&](AppendBatch& batch) {
       for (std::int64_t i = 0; i < rows; ++i) {
@@ -135,7 +135,7 @@ class DonorHistoryTest : public testing::LedgerTest,
         } else {
           EXPECT_TRUE(got.ok()) << got.status().ToString();
           if (!got.ok()) return got.status();
-          EXPECT_EQ(Fields(got->decision), Fields(fresh.value())) << "seq " << got->seq;
+          EXPECT_EQ(DecisionFields(got->decision), DecisionFields(fresh.value())) << "seq " << got->seq;
           accepted_.push_back(got->seq);
           ++t.accepted;
         }
@@ -150,7 +150,7 @@ class DonorHistoryTest : public testing::LedgerTest,
     t.kept_max = std::max(t.kept_max, static_cast<int>(cached.cached_donors()));
   }
 
-  void Refund(Tally& t) {
+  void Refund(HistoryTally& t) {
     if (accepted_.empty()) return;
     const std::int64_t seq = accepted_[static_cast<std::size_t>(
         Pick(0, static_cast<std::int64_t>(accepted_.size()) - 1))];
@@ -195,7 +195,7 @@ class DonorHistoryTest : public testing::LedgerTest,
     return Decide(scope.pack, scope.info, facts, gift, h);
   }
 
-  void Correction(Tally& t) {
+  void Correction(HistoryTally& t) {
     if (accepted_.empty()) return;
     const std::int64_t seq = accepted_[static_cast<std::size_t>(
         Pick(0, static_cast<std::int64_t>(accepted_.size()) - 1))];
@@ -217,14 +217,14 @@ class DonorHistoryTest : public testing::LedgerTest,
       return;
     }
     ASSERT_TRUE(got.ok()) << got.status().ToString();
-    EXPECT_EQ(Fields(got->decision), Fields(want.value())) << "correction of " << seq;
+    EXPECT_EQ(DecisionFields(got->decision), DecisionFields(want.value())) << "correction of " << seq;
     ++t.corrections;
   }
 
   // Every donor's gifts in every scope: the index read against the decoded fold.
   void ExpectIndexedEqualsDecoded() {
     int compared = 0;
-    for (const StreamScope& s : Scopes()) {
+    for (const HistoryScope& s : HistoryScopes()) {
       for (const std::string& subject : donors_) {
         std::vector<StandingGift> want;
         const std::vector<DonationRecord> decoded =
@@ -249,7 +249,7 @@ class DonorHistoryTest : public testing::LedgerTest,
 
 TEST_P(DonorHistoryTest, CachedDecisionsEqualFreshOnesAndIndexedHistoryTheDecodedOne) {
   DonationDecider cached(ledger_->store(), GetParam());
-  Tally t;
+  HistoryTally t;
   for (int i = 0; i < 300; ++i) {
     const std::int64_t roll = Pick(1, 100);
     if (roll <= 70) {
