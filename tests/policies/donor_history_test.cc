@@ -183,11 +183,7 @@ class DonorHistoryTest : public testing::LedgerTest,
     facts.anonymous = d.subject.empty();
     if (!facts.anonymous) {
       const NewDonor& n = pii_.at(d.subject);
-      facts.subject = d.subject;
-      facts.donor_type = n.donor_type;
-      facts.nationality = n.pii.nationality;
-      facts.residence = n.pii.residence;
-      facts.has_employer_and_occupation = !n.pii.employer.empty() && !n.pii.occupation.empty();
+      facts = testing::DonorFactsOf(d.subject, n.donor_type, n.pii);
     }
     GiftFacts gift{c.amount ? c.amount->amount_minor_i64() : d.amount_minor, d.currency,
                    c.method.value_or(d.method), c.date.value_or(D(d.date.c_str())), d.election,

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ledger/assert.h"
+#include "ledger/vault.h"
 #include "policies/engine.h"
 
 namespace probity::testing {
@@ -25,6 +26,19 @@ inline const Pack& ShippedPack(const std::string& id) {
       LoadPackFile(std::string(PROBITY_SOURCE_DIR) + "/policies/packs/" + id + ".toml");
   PROBITY_ASSERT(pack.ok());
   return cache.emplace(id, std::move(pack).value()).first->second;
+}
+
+// What the engine knows of a registered donor, from the personal data given
+// at registration (as LoadDonorFacts reads it from the ledger).
+inline DonorFacts DonorFactsOf(const std::string& subject, const std::string& donor_type,
+                               const DonorPii& pii) {
+  DonorFacts facts;
+  facts.subject = subject;
+  facts.donor_type = donor_type;
+  facts.nationality = pii.nationality;
+  facts.residence = pii.residence;
+  facts.has_employer_and_occupation = !pii.employer.empty() && !pii.occupation.empty();
+  return facts;
 }
 
 inline const Rule* FindRule(const Pack& pack, const std::string& id) {

@@ -23,6 +23,7 @@
 #include "ledger/encoding.h"
 #include "policies/donations.h"
 #include "policies/scopes.h"
+#include "tests/policies/engine_test_util.h"
 
 namespace probity {
 namespace {
@@ -81,11 +82,7 @@ class ObviousReplay {
     donor.anonymous = g.subject.empty();
     if (!donor.anonymous) {
       const TestDonor& d = donors_.at(g.subject);
-      donor.subject = d.subject;
-      donor.donor_type = d.type;
-      donor.nationality = d.pii.nationality;
-      donor.residence = d.pii.residence;
-      donor.has_employer_and_occupation = !d.pii.employer.empty() && !d.pii.occupation.empty();
+      donor = testing::DonorFactsOf(d.subject, d.type, d.pii);
     }
     GiftFacts facts{g.amount_minor, currency, g.method, g.date, g.election, g.nature};
     return probity::Decide(scope.pack, scope.info, donor, facts, HistoryFor(g, restated_seq));
