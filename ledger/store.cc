@@ -51,11 +51,8 @@ CREATE TABLE gift_deltas(
   gifts_delta INTEGER NOT NULL,
   obligations INTEGER NOT NULL,
   PRIMARY KEY(seq, role)) WITHOUT ROWID;
-CREATE INDEX gift_deltas_by_donation ON gift_deltas(donation_seq, seq, role);
-CREATE INDEX gift_deltas_summary ON gift_deltas(scope, subject, month, method, election,
-  currency, delta_minor, gifts_delta);
-CREATE INDEX gift_deltas_by_donor ON gift_deltas(scope, subject, donation_seq, seq, role, date,
-  nature, election, delta_minor) WHERE subject IS NOT NULL;
+CREATE INDEX gift_deltas_by_donation ON gift_deltas(donation_seq, seq, role, scope, date, nature,
+  election, delta_minor);
 CREATE INDEX gift_deltas_obligated ON gift_deltas(donation_seq) WHERE obligations > 0;
 CREATE TABLE donor_names(subject TEXT PRIMARY KEY, name_mac BLOB NOT NULL,
   added_seq INTEGER NOT NULL) WITHOUT ROWID;
@@ -225,12 +222,14 @@ Status Store::CheckIsLedger() {
   if (version == std::to_string(kStoreSchemaVersion)) return Status::OK();
   // Nothing in a ledger is rewritten in place, so an older file is not
   // upgraded on open: say which program can still read it.
-  if (version == "1" || version == "2" || version == "3") {
+  if (version == "1" || version == "2" || version == "3" || version == "4") {
     const std::string missing =
-        version == "3" ? "the donor_names table and gift_deltas' dates, version 4, that "
-                         "`donor add` finds likely duplicates in and policy decisions read "
-                         "donors' histories from"
-                       : "the gift_deltas table, version 3, that reports sum from";
+        version == "4"   ? "the gift_deltas indexes of version 5, which policy decisions read "
+                           "donors' histories through"
+        : version == "3" ? "the donor_names table and gift_deltas' dates, version 4, that "
+                           "`donor add` finds likely duplicates in and policy decisions read "
+                           "donors' histories from"
+                         : "the gift_deltas table, version 3, that reports sum from";
     return Status::Corruption(
         path_ + " has ledger schema version " + version + ", made by an earlier probity (before " +
         missing + "); this program reads version " + std::to_string(kStoreSchemaVersion) +

@@ -33,8 +33,13 @@ constexpr std::size_t kPageBytes = 4096;
 constexpr int kBusyTimeoutMs = 60000;
 constexpr const char* kLedgerMagic = "probity-ledger";
 // 2: entries.external_id; 3: gift_deltas; 4: gift_deltas.date, .nature and
-// gift_deltas_by_donor, donor_names (docs/format.md 12.3, 12.4)
-constexpr int kStoreSchemaVersion = 4;
+// gift_deltas_by_donor, donor_names (docs/format.md 12.3, 12.4); 5: no
+// gift_deltas index led by the subject (gift_deltas_summary and _by_donor
+// dropped, gift_deltas_by_donation covering what DonorGifts reads)
+constexpr int kStoreSchemaVersion = 5;
+
+// Store::DonorGifts's query; ?1 is the scope, ?2 the subject. Tests read its plan.
+extern const char* const kDonorGiftsSql;
 // What the donor_names key is derived for (docs/format.md 12.4).
 constexpr std::string_view kDonorIndexContext = "probity/donor_names/v1";
 constexpr std::int64_t kAppendOnlyTriggers = 11;  // see kSchema in store.cc
@@ -179,15 +184,17 @@ class Store : public NodeReader {
   Result<std::vector<GiftDelta>> ReadGiftDeltas(std::int64_t from, std::int64_t to);
   Result<std::int64_t> GiftDeltaCount();
   // The donations of `subject` (not empty) in `scope` as they stand, in
-  // donation seq order: one range read of the covering index
-  // gift_deltas_by_donor, no entry decoded. Equal to what decoding the
-  // subject's donations, refunds and corrections gives (tests/policies/
-  // donor_history_test.cc holds the two to each other).
+  // donation seq order (kDonorGiftsSql): the subject's entries from
+  // entries_by_subject, each one's rows from the covering index
+  // gift_deltas_by_donation; no entry decoded, no sort. Equal to what
+  // decoding the subject's donations, refunds and corrections gives
+  // (tests/policies/donor_history_test.cc holds the two to each other).
   Result<std::vector<StandingGift>> DonorGifts(const std::string& scope,
                                                const std::string& subject);
   // The rows summed by (scope, subject, month, method, election, currency),
-  // in that order (subject NULL first), from the covering index; stops at the
-  // first error.
+  // in that order (subject NULL first), as GROUP BY with ORDER BY over those
+  // columns gives them: one scan of the table, summed in memory (one entry
+  // per group); stops at the first error.
   [[nodiscard]] Status ScanGiftGroups(const std::function<Status(const GiftGroup&)>& fn);
   // Donations whose rows ever carried an obligation, in seq order (a partial
   // index: the cost grows with their number, not the ledger's).

@@ -3,6 +3,7 @@
 // at random points and resumed until it ends with every row once.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <random>
@@ -98,7 +99,7 @@ TEST_F(ImportCliTest, BadHeaderOrFileWritesNothing) {
 // file's rows, once each, and verifies.
 TEST_F(ImportCliTest, KilledImportsResumeToExactlyTheFileOnce) {
   if (!HaveProgram("timeout")) GTEST_SKIP() << "needs timeout(1)";
-  constexpr int kRows = 12000;
+  constexpr int kRows = 16000;
   const std::string csv = ws_.dir / "gifts.csv";
   WriteFile(csv, GiftsCsv(kRows));
   const char* seed_env = std::getenv("PROBITY_IMPORT_KILL_SEED");
@@ -110,7 +111,10 @@ TEST_F(ImportCliTest, KilledImportsResumeToExactlyTheFileOnce) {
   // ledger and for the key), and that time varies with the machine's load:
   // start killing after twice one open (verify), then move the moment later
   // after a run that recorded nothing and earlier after one that recorded a
-  // lot, so that kills land before, inside and between batches.
+  // lot, so that kills land before, inside and between batches. The random
+  // spread narrows too after a run that recorded a lot: a fast build (an
+  // optimised one imports thousands of rows in 400 ms) would otherwise finish
+  // the file before the tenth kill.
   const auto start = std::chrono::steady_clock::now();
   ASSERT_EQ(Run({"verify"}).exit_code, kExitOk);
   int base_ms = 2 * static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -118,12 +122,13 @@ TEST_F(ImportCliTest, KilledImportsResumeToExactlyTheFileOnce) {
                                          .count());
   const std::string donations = "SELECT count(*) FROM entries WHERE kind = 'donation'";
   const std::int64_t before = Query(donations);
+  int spread_ms = 400;
   int killed = 0;
   int killed_mid_file = 0;  // after some rows were recorded, before the last
   std::int64_t last = before;
   std::vector<std::int64_t> progress;
   for (int round = 0; round < 30 && (killed < 10 || killed_mid_file < 5); ++round) {
-    const int ms = base_ms + std::uniform_int_distribution<int>(0, 400)(rng);
+    const int ms = base_ms + std::uniform_int_distribution<int>(0, spread_ms)(rng);
     char secs[32];
     std::snprintf(secs, sizeof secs, "%.3f", ms / 1000.0);
     RunResult r = RunProgram({"timeout", "-s", "KILL", secs, ProbityBin(), "donation", "import",
@@ -136,7 +141,10 @@ TEST_F(ImportCliTest, KilledImportsResumeToExactlyTheFileOnce) {
     ASSERT_GE(now, last) << "a resumed import lost rows";
     if (now > before && now < before + kRows) ++killed_mid_file;
     if (now == last) base_ms += 250;
-    if (now - last > kRows / 10) base_ms -= 150;
+    if (now - last > kRows / 20) {
+      base_ms = std::max(base_ms - 150, 0);
+      spread_ms = std::max(spread_ms / 2, 50);
+    }
     progress.push_back(now - before);
     last = now;
   }
