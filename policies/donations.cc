@@ -270,11 +270,23 @@ DonationDecider::CompactGift DonationDecider::Compact(std::int64_t net_minor, co
   PROBITY_ASSERT(id < (1u << 31));
   CompactGift g;
   g.net_minor = net_minor;
-  g.date_packed = static_cast<std::uint32_t>(date.year) << 9 |
-                  static_cast<std::uint32_t>(date.month) << 5 |
-                  static_cast<std::uint32_t>(date.day);
+  g.year = static_cast<std::uint32_t>(date.year);
   g.election_and_nature = id << 1 | (nature == "membership-fee" ? 1u : 0u);
   return g;
+}
+
+// Adds `gift` to the entry alike in year, election and nature (PastGiftsAlike
+// on the compact form), or as a new one. A donor has few, so a linear search;
+// the vector grows by one, as a doubling would take twice the memory.
+void DonationDecider::Merge(std::vector<CompactGift>& gifts, const CompactGift& gift) {
+  for (CompactGift& g : gifts) {
+    if (g.year == gift.year && g.election_and_nature == gift.election_and_nature) {
+      g.net_minor += gift.net_minor;
+      return;
+    }
+  }
+  gifts.reserve(gifts.size() + 1);
+  gifts.push_back(gift);
 }
 
 void DonationDecider::Expand(const std::vector<CompactGift>& gifts) {
@@ -283,8 +295,7 @@ void DonationDecider::Expand(const std::vector<CompactGift>& gifts) {
     const CompactGift& g = gifts[i];
     PastGift& p = past_[i];
     p.net_minor = g.net_minor;
-    p.date = Date{static_cast<int>(g.date_packed >> 9), static_cast<int>(g.date_packed >> 5 & 15),
-                  static_cast<int>(g.date_packed & 31)};
+    p.date = Date{static_cast<int>(g.year), 1, 1};  // a decision reads only the year
     p.election = elections_[g.election_and_nature >> 1];
     p.nature = (g.election_and_nature & 1) != 0 ? "membership-fee" : "gift";
   }
@@ -302,10 +313,9 @@ Result<DonationDecider::DonorEntry*> DonationDecider::Donor(const BoundScope& sc
   PROBITY_ASSIGN_OR_RETURN(entry.facts, LoadDonorFacts(store_, subject));
   PROBITY_ASSIGN_OR_RETURN(std::vector<StandingGift> gifts,
                            store_.DonorGifts(scope.info.id, subject));
-  entry.gifts.reserve(gifts.size());
   for (const StandingGift& g : gifts) {
     PROBITY_ASSIGN_OR_RETURN(Date date, ParseDate(g.date));
-    entry.gifts.push_back(Compact(g.net_minor, date, g.election, g.nature));
+    Merge(entry.gifts, Compact(g.net_minor, date, g.election, g.nature));
   }
   it = donors_.emplace(std::move(key), std::move(entry)).first;
   lru_.push_front(&it->first);
@@ -344,7 +354,7 @@ void DonationDecider::Accepted(const DonationRequest& r) {
   if (r.subject.empty()) return;
   auto donor = donors_.find(DonorKey(r.scope, r.subject));
   PROBITY_ASSERT(donor != donors_.end());  // DecideGift loaded it; only Trim() drops one
-  donor->second.gifts.push_back(Compact(r.amount_minor, r.date, r.election, r.nature));
+  Merge(donor->second.gifts, Compact(r.amount_minor, r.date, r.election, r.nature));
   Count(donor->second, donor->first);
 }
 

@@ -55,8 +55,8 @@ struct Recorded {
 };
 
 // The default bound of a DonationDecider's per-donor cache (Trim), in bytes
-// as the decider counts them: 10,000 donors with 100 gifts each (the
-// 1,000,000-row import benchmark) take about 24 MiB.
+// as the decider counts them: a donor takes a few hundred bytes whatever the
+// number of its gifts (they are merged, see below), so about 100,000 donors.
 constexpr std::size_t kDeciderCacheBytesMax = std::size_t{32} << 20;
 
 // Decides gifts one after another, as RecordDonation decides one: each
@@ -68,8 +68,10 @@ constexpr std::size_t kDeciderCacheBytesMax = std::size_t{32} << 20;
 // scope's totals per method (a few per scope) stay for its whole life. Each
 // donor's facts and gifts in a scope are one entry of a cache bounded by
 // Trim(): the least recently used donors are dropped and read again from the
-// store when needed (one covering-index read, Store::DonorGifts). A gift is
-// kept in 16 bytes (date packed, election interned).
+// store when needed (Store::DonorGifts). A donor's gifts are kept merged by
+// year, election and nature (PastGiftsAlike, policies/engine.h: all that a
+// decision reads of them), 16 bytes per merged gift, so a donor's entry stays
+// a few hundred bytes however many gifts it holds.
 //
 // The caches stay right only while nobody else writes to the ledger: keep a
 // decider within one write transaction, or Reset() it when another writer may
@@ -99,11 +101,11 @@ class DonationDecider {
   std::size_t cached_donors() const { return donors_.size(); }
 
  private:
-  // One past gift in 16 bytes: PastGift with its date packed
-  // (year << 9 | month << 5 | day) and its election interned.
+  // The donor's past gifts alike in year, election and nature (PastGiftsAlike),
+  // in 16 bytes: their nets summed, the election interned.
   struct CompactGift {
     std::int64_t net_minor = 0;
-    std::uint32_t date_packed = 0;
+    std::uint32_t year = 0;
     std::uint32_t election_and_nature = 0;  // elections_ index << 1 | membership fee
   };
   using DonorKey = std::pair<std::string, std::string>;  // scope, subject
@@ -121,6 +123,7 @@ class DonationDecider {
   Result<DonorEntry*> Donor(const BoundScope& scope, const std::string& subject);
   CompactGift Compact(std::int64_t net_minor, const Date& date, const std::string& election,
                       const std::string& nature);
+  static void Merge(std::vector<CompactGift>& gifts, const CompactGift& gift);
   void Expand(const std::vector<CompactGift>& gifts);  // into past_
   void Count(DonorEntry& entry, const DonorKey& key);  // updates entry.bytes, cache_bytes_
   void Accepted(const DonationRequest& r);

@@ -323,4 +323,9 @@ Result<Decision> Decide(const Pack& pack, const ScopeInfo& scope, const DonorFac
   return out;
 }
 
+bool PastGiftsAlike(const PastGift& a, const PastGift& b) {
+  // What InWindow and the rules' nature filters read, and nothing else.
+  return a.date.year == b.date.year && a.election == b.election && a.nature == b.nature;
+}
+
 }  // namespace probity

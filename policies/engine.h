@@ -43,12 +43,21 @@ struct GiftFacts {
 };
 
 // One earlier gift of the same donor in the same scope, net of its refunds.
+//
+// Decide reads of a past gift only its net, the year of its date, its
+// election and its nature (a rule's window is the scope, the calendar year
+// or the election; a rule counts some natures). So gifts alike in those
+// (PastGiftsAlike) decide the same merged into one with their nets summed:
+// that keeps a donor's history in the import's cache a few entries long
+// (policies/donations.h). tests/policies/engine_model_test.cc holds Decide
+// to it; a rule that reads more of a past gift must change PastGiftsAlike.
 struct PastGift {
   std::int64_t net_minor = 0;
   Date date;
   std::string election;
   std::string nature = "gift";
 };
+bool PastGiftsAlike(const PastGift& a, const PastGift& b);
 
 // What a decision reads of the past, without owning it: whoever keeps the
 // history (the policy replay's running one, a caller's History) lends it for
