@@ -54,7 +54,7 @@ Result<std::int64_t> ScopeMethodTotal(Store& store, const std::string& scope,
   return total;
 }
 
-// The donor's gifts in `scope` as they stand, from the gift_deltas index (no
+// The donor's gifts in `scope` as they stand, from gift_deltas (Store::DonorGifts, no
 // entry decoded), without the donation `skip_seq` (a correction's restated
 // gift; -1 for none).
 Result<std::vector<PastGift>> DonorPastGifts(Store& store, const std::string& scope,
@@ -77,7 +77,7 @@ Result<std::vector<PastGift>> DonorPastGifts(Store& store, const std::string& sc
 
 // The donor's earlier gifts in this scope, net of refunds and as corrected,
 // and the scope's totals per method for the rules that need them. Reads only
-// this donor's rows of the gift_deltas index, the scope's corrections, and
+// this donor's gift_deltas rows (Store::DonorGifts), the scope's corrections, and
 // sums from the scope index: the cost does not grow with the size of the
 // ledger. `restated` is the donation a correction restates: the decision
 // is taken as if it had not been given.

@@ -22,7 +22,7 @@
 // and the decider's caches: after each committed batch the decider drops its
 // least recently used donors until it is within options.cache_bytes_max
 // (DonationDecider::Trim); a donor dropped is read again, without decoding,
-// from the gift_deltas index.
+// from the gift_deltas table through two indexes (Store::DonorGifts).
 #ifndef PROBITY_POLICIES_IMPORT_H_
 #define PROBITY_POLICIES_IMPORT_H_
 
