@@ -20,7 +20,7 @@
 // Timed, best of 3 each: ours is a fresh connection to the ledger file
 // (Ledger::Open with the cheap key derivation, so SQLite's page cache starts
 // empty, as in a new `probity report summary` process) and BuildSummary: it
-// sums the gift_deltas rows in one scan of the table, decrypting its pages.
+// sums the gift_deltas rows from their covering index, decrypting its pages.
 // Theirs is each tool's `balance` as a process, from start to exit. The one
 // Argon2id derivation `probity report summary` adds when it opens the ledger
 // is timed apart, at the CLI's setting (KdfModerate), and the table shows the

@@ -53,6 +53,8 @@ CREATE TABLE gift_deltas(
   PRIMARY KEY(seq, role)) WITHOUT ROWID;
 CREATE INDEX gift_deltas_by_donation ON gift_deltas(donation_seq, seq, role, scope, date, nature,
   election, delta_minor);
+CREATE INDEX gift_deltas_summary ON gift_deltas(scope, subject, month, method, election,
+  currency, delta_minor, gifts_delta);
 CREATE INDEX gift_deltas_obligated ON gift_deltas(donation_seq) WHERE obligations > 0;
 CREATE TABLE donor_names(subject TEXT PRIMARY KEY, name_mac BLOB NOT NULL,
   added_seq INTEGER NOT NULL) WITHOUT ROWID;
@@ -224,8 +226,8 @@ Status Store::CheckIsLedger() {
   // upgraded on open: say which program can still read it.
   if (version == "1" || version == "2" || version == "3" || version == "4") {
     const std::string missing =
-        version == "4"   ? "the gift_deltas indexes of version 5, which policy decisions read "
-                           "donors' histories through"
+        version == "4"   ? "version 5's covering gift_deltas_by_donation, which policy "
+                           "decisions read donors' histories through"
         : version == "3" ? "the donor_names table and gift_deltas' dates, version 4, that "
                            "`donor add` finds likely duplicates in and policy decisions read "
                            "donors' histories from"

@@ -33,9 +33,9 @@ constexpr std::size_t kPageBytes = 4096;
 constexpr int kBusyTimeoutMs = 60000;
 constexpr const char* kLedgerMagic = "probity-ledger";
 // 2: entries.external_id; 3: gift_deltas; 4: gift_deltas.date, .nature and
-// gift_deltas_by_donor, donor_names (docs/format.md 12.3, 12.4); 5: no
-// gift_deltas index led by the subject (gift_deltas_summary and _by_donor
-// dropped, gift_deltas_by_donation covering what DonorGifts reads)
+// gift_deltas_by_donor, donor_names (docs/format.md 12.3, 12.4); 5:
+// gift_deltas_by_donor dropped, gift_deltas_by_donation covering what
+// DonorGifts reads
 constexpr int kStoreSchemaVersion = 5;
 
 // Store::DonorGifts's query; ?1 is the scope, ?2 the subject. Tests read its plan.
@@ -192,9 +192,8 @@ class Store : public NodeReader {
   Result<std::vector<StandingGift>> DonorGifts(const std::string& scope,
                                                const std::string& subject);
   // The rows summed by (scope, subject, month, method, election, currency),
-  // in that order (subject NULL first), as GROUP BY with ORDER BY over those
-  // columns gives them: one scan of the table, summed in memory (one entry
-  // per group); stops at the first error.
+  // in that order (subject NULL first), from the covering index
+  // gift_deltas_summary; stops at the first error.
   [[nodiscard]] Status ScanGiftGroups(const std::function<Status(const GiftGroup&)>& fn);
   // Donations whose rows ever carried an obligation, in seq order (a partial
   // index: the cost grows with their number, not the ledger's).

@@ -5,9 +5,9 @@
 // different currencies are never added together.
 //
 // The figures come from the gift_deltas table (ledger/store.h, docs/format.md
-// 12.3), summed in one pass over the table (Store::ScanGiftGroups): no
-// donation entry is decoded, so the cost is that of reading the rows, under
-// a microsecond per donation (docs/performance.md). `probity verify` checks every row of that table against the
+// 12.3), summed in one pass over its covering index: no donation entry is
+// decoded, so the cost is that of reading the index, about a microsecond per
+// donation. `probity verify` checks every row of that table against the
 // signed entries.
 #ifndef PROBITY_REPORTS_SUMMARY_REPORT_H_
 #define PROBITY_REPORTS_SUMMARY_REPORT_H_

@@ -171,8 +171,9 @@ TEST_P(GiftDeltasSchemaTest, OlderSchemaIsRefusedByName) {
 
 INSTANTIATE_TEST_SUITE_P(Versions, GiftDeltasSchemaTest, ::testing::Values("3", "4"));
 
-// ScanGiftGroups sums in memory and sorts; SQLite's GROUP BY with ORDER BY
-// over the same columns is the oracle. The history mixes what the sort must
+// ScanGiftGroups's GROUP BY has no ORDER BY: its order is the walk of
+// gift_deltas_summary, which the near-cap list relies on. The same query
+// with ORDER BY is the oracle, so a plan that stops walking that index shows. The history mixes what the sort must
 // get right: a subject whose id sorts before one seen earlier, anonymous
 // gifts (NULL subject) seen after named ones, elections and none, two
 // scopes, currencies, methods and months, and refunds and corrections that
