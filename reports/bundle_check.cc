@@ -16,7 +16,8 @@ CheckPipeline::CheckPipeline(EntryFeed feed, std::size_t count,
       slots_(std::min(kWindow, count)) {
   PROBITY_ASSERT(count > 0);  // slots_ must not be empty: entry i is in slot i % size
   PROBITY_ASSERT(threads >= 1);
-  for (std::size_t t = 0; t < threads; ++t) workers_.emplace_back(&CheckPipeline::Work, this);
+  // This thread is one of them: it checks blocks too instead of waiting (Help).
+  for (std::size_t t = 1; t < threads; ++t) workers_.emplace_back(&CheckPipeline::Work, this);
   Load(slots_.size());
 }
 
@@ -39,11 +40,11 @@ void CheckPipeline::Work() {
       if ((loaded & ~kFeedEnded) >= to) break;
       loaded_.wait(loaded);
     }
-    for (std::size_t i = from; i < to; ++i) Check(slots_[i % slots_.size()]);
+    for (std::size_t i = from; i < to; ++i) Check(slots_[i % slots_.size()], i + 1 == to);
   }
 }
 
-void CheckPipeline::Check(Slot& slot) {
+void CheckPipeline::Check(Slot& slot, bool block_end) {
   const EntryText& line = slot.text;
   Checked& c = slot.checked;
   c.entry = DecodeEntry(line.body);
@@ -56,7 +57,7 @@ void CheckPipeline::Check(Slot& slot) {
         key != header_keys_.end() && VerifyDetached(key->second, AsBytes(line.body), line.sig);
   }
   slot.ready.store(true, std::memory_order_release);
-  slot.ready.notify_one();
+  if (block_end) slot.ready.notify_one();  // the ordered thread waits for nothing else
 }
 
 void CheckPipeline::Load(std::size_t upto) {
@@ -79,15 +80,40 @@ void CheckPipeline::Load(std::size_t upto) {
   }
 }
 
+bool CheckPipeline::Help() {
+  const std::size_t loaded = loaded_.load() & ~kFeedEnded;  // this thread stores it
+  const std::size_t end = std::min(count_, feed_failed_at_);
+  std::size_t block = next_block_.load();
+  for (;;) {
+    const std::size_t from = block * kBlock;
+    const std::size_t to = std::min(from + kBlock, end);
+    // Only a block that is loaded (to its end, or to the feed's): a claimed
+    // block is never given back, and no slot frees up while this thread helps.
+    if (from >= to || to > loaded) return false;
+    if (next_block_.compare_exchange_weak(block, block + 1)) {
+      for (std::size_t i = from; i < to; ++i) Check(slots_[i % slots_.size()], i + 1 == to);
+      return true;
+    }
+  }
+}
+
 Status CheckPipeline::Take(std::size_t i, Checked** out) {
   PROBITY_ASSERT(i < count_);
   Slot& slot = slots_[i % slots_.size()];
   if (!slot.ready.load(std::memory_order_acquire)) {
     Load(i + slots_.size());  // every slot before i is free: fill the window
     if (i >= feed_failed_at_) return feed_status_;
-    while (!slot.ready.load(std::memory_order_acquire)) {
-      slot.ready.wait(false, std::memory_order_acquire);
+    // Help with the next block rather than wait: on 2 cores, 2 workers and
+    // this thread would share them, and this thread outruns the workers.
+    // Else sleep once per block, not once per entry: a worker checks a block
+    // in order and wakes this thread at its last entry (the last before the
+    // feed's failure, if it failed in the block).
+    const std::size_t last = std::min({i / kBlock * kBlock + kBlock, count_, feed_failed_at_}) - 1;
+    Slot& block_last = slots_[last % slots_.size()];
+    while (!block_last.ready.load(std::memory_order_acquire)) {
+      if (!Help()) block_last.ready.wait(false, std::memory_order_acquire);
     }
+    PROBITY_ASSERT(slot.ready.load(std::memory_order_acquire));
   }
   *out = &slot.checked;
   return Status::OK();

@@ -44,7 +44,9 @@ class CheckPipeline {
   static constexpr std::size_t kWindow = 8192;
 
   // `count` > 0 entries; `header_keys`: public keys by key id hex, must
-  // outlive the pipeline. Loads the first window before it returns.
+  // outlive the pipeline. `threads` check entries: threads - 1 workers and
+  // the caller's, which checks blocks in Take instead of waiting for them.
+  // Loads the first window before it returns.
   CheckPipeline(EntryFeed feed, std::size_t count,
                 const std::map<std::string, PublicKey>& header_keys, std::size_t threads);
   ~CheckPipeline();  // stops the workers, even halfway
@@ -66,7 +68,11 @@ class CheckPipeline {
     std::atomic<bool> ready{false};
   };
   void Work();
-  void Check(Slot& slot);
+  // On the ordered thread: checks the next unclaimed block if it is loaded;
+  // false if there is none.
+  bool Help();
+  // Checks the entry in `slot`; wakes the ordered thread at a block's end.
+  void Check(Slot& slot, bool block_end);
   // Loads entries [loaded_, min(count, upto)) and publishes them.
   void Load(std::size_t upto);
 

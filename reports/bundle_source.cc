@@ -28,6 +28,7 @@ BundleLines::BundleLines(BundleSource& source, std::uint64_t offset, std::int64_
 BundleLines::~BundleLines() { Wipe(window_); }
 
 Status BundleLines::Fail(const std::string& why) const {
+  if (!peek_error_.ok()) return peek_error_;  // what made Peek see no line
   return Status::VerificationFailed("bundle line " + std::to_string(number_) + ": " + why);
 }
 
@@ -98,7 +99,8 @@ Result<std::string_view> BundleLines::Next(const char* expecting) {
 }
 
 std::string_view BundleLines::Peek() {
-  if (!Fill(kPeekBytes).ok()) return {};
+  peek_error_ = Fill(kPeekBytes);
+  if (!peek_error_.ok()) return {};
   const std::string_view start(window_.data() + begin_, std::min(end_ - begin_, kPeekBytes));
   return start.substr(0, start.find('\n'));
 }

@@ -76,7 +76,8 @@ class BundleLines {
   [[nodiscard]] Result<std::string_view> Next(const char* expecting);
   // The start of the next line without consuming it: at least its first
   // kPeekBytes bytes, fewer only if the line or the bundle ends first; ""
-  // at the end (or on a read error, which the next Next reports).
+  // at the end, or on a read error, which Fail then returns instead of its
+  // own message (an I/O error is not a malformed bundle).
   std::string_view Peek();
   // True if nothing follows the last line read.
   [[nodiscard]] Result<bool> AtEnd();
@@ -105,6 +106,7 @@ class BundleLines {
   std::size_t end_ = 0;            // bytes read so far
   std::size_t scanned_ = 0;        // no LF in [begin_, scanned_)
   bool eof_ = false;               // the source has no more bytes
+  Status peek_error_;              // of the last Peek
   std::int64_t number_;            // of the last line returned
 };
 

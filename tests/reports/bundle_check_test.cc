@@ -82,6 +82,7 @@ void ExpectInOrder(const Fixture& f, std::size_t threads) {
 TEST(CheckPipeline, ResultsInOrderAcrossTheWindow) {
   // More entries than the window: every slot is reused at least once.
   const Fixture f(CheckPipeline::kWindow + 2 * CheckPipeline::kBlock + 7);
+  ExpectInOrder(f, 1);  // no worker: the caller's thread checks every block
   ExpectInOrder(f, 2);
   ExpectInOrder(f, 3);
 }
@@ -89,6 +90,7 @@ TEST(CheckPipeline, ResultsInOrderAcrossTheWindow) {
 TEST(CheckPipeline, FewerEntriesThanABlockOrThreads) {
   ExpectInOrder(Fixture(1), 4);
   ExpectInOrder(Fixture(5), 8);
+  ExpectInOrder(Fixture(5), 1);
 }
 
 TEST(CheckPipeline, SignerNotInTheHeader) {
@@ -120,7 +122,7 @@ TEST(CheckPipeline, AFeedThatFailsStopsAtThatEntry) {
   const Fixture f(CheckPipeline::kWindow + 3 * CheckPipeline::kBlock);
   for (std::size_t fail_at : {std::size_t{0}, std::size_t{CheckPipeline::kBlock + 1},
                               CheckPipeline::kWindow, f.entries.size() - 1}) {
-    CheckPipeline checks(FeedOf(f, fail_at), f.entries.size(), f.header_keys, 2);
+    CheckPipeline checks(FeedOf(f, fail_at), f.entries.size(), f.header_keys, 1 + fail_at % 3);
     for (std::size_t i = 0; i < fail_at; ++i) {
       ASSERT_EQ(MustTake(checks, i).leaf, LeafHash(AsBytes(f.entries[i].body))) << i;
       checks.Release(i);

@@ -25,7 +25,9 @@ class SplitSource : public BundleSource {
   Result<std::size_t> ReadAt(std::uint64_t offset, char* out, std::size_t bytes) override {
     if (offset < last_offset_) second_pass_ = true;
     last_offset_ = offset;
-    if (second_pass_ && fail_second_pass_) return Status::IoError("disk on fire");
+    if ((second_pass_ && fail_second_pass_) || offset >= fail_from_) {
+      return Status::IoError("disk on fire");
+    }
     const std::string& text = second_pass_ ? second_ : first_;
     if (offset >= text.size()) return std::size_t{0};
     auto cut = cuts_.upper_bound(offset);
@@ -36,6 +38,7 @@ class SplitSource : public BundleSource {
     return static_cast<std::size_t>(end - offset);
   }
   bool fail_second_pass_ = false;
+  std::uint64_t fail_from_ = UINT64_MAX;  // every read from there fails
 
  private:
   std::string first_, second_;
@@ -156,6 +159,16 @@ TEST_F(BundleStreamTest, AReadErrorIsAnErrorNotAFailure) {
   SplitSource source(bundle_, bundle_);
   source.fail_second_pass_ = true;
   EXPECT_EQ(Report(source), "error: I/O error: disk on fire");
+  // In the first read: where the reader looks ahead for more signers, packs
+  // or entries, and in the middle of a line.
+  for (const char* line : {"signer ", "pack ", "entry 0 ", "entry 9 ", "checkpoint "}) {
+    for (std::size_t into : {0u, 3u}) {
+      const std::uint64_t at = LineAt(line) + into;
+      SplitSource failing(bundle_, bundle_, {at});
+      failing.fail_from_ = at;
+      EXPECT_EQ(Report(failing), "error: I/O error: disk on fire") << line << " + " << into;
+    }
+  }
 }
 
 TEST_F(BundleStreamTest, FromAFile) {
