@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <memory>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -44,12 +46,17 @@ struct Fixture {
   }
 };
 
-// Feeds the fixture's entries in order; fails at entry `fail_at` if given.
-EntryFeed FeedOf(const Fixture& f, std::size_t fail_at = SIZE_MAX) {
+// Feeds the fixture's entries in order; fails at entry `fail_at` if given,
+// after `delay` (time for a worker to wait for the block the failure cuts).
+EntryFeed FeedOf(const Fixture& f, std::size_t fail_at = SIZE_MAX,
+                 std::chrono::milliseconds delay = std::chrono::milliseconds(0)) {
   auto next = std::make_shared<std::size_t>(0);
-  return [&f, next, fail_at](EntryText& out) {
+  return [&f, next, fail_at, delay](EntryText& out) {
     EXPECT_LT(*next, f.entries.size()) << "fed past the last entry";
-    if (*next == fail_at) return Status::VerificationFailed("feed failed");
+    if (*next == fail_at) {
+      std::this_thread::sleep_for(delay);
+      return Status::VerificationFailed("feed failed");
+    }
     out = f.entries[(*next)++];
     return Status::OK();
   };
@@ -132,6 +139,21 @@ TEST(CheckPipeline, AFeedThatFailsStopsAtThatEntry) {
     EXPECT_FALSE(taken.ok()) << "entry " << fail_at << " was never fed";
     EXPECT_EQ(taken.message(), "feed failed");
   }
+}
+
+TEST(CheckPipeline, AFeedThatFailsWhileAWorkerWaitsForTheBlockItCuts) {
+  // The worker has checked block 0 and claimed block 1, which the failure
+  // leaves at 8 entries: it must check those 8 and stop waiting for the rest.
+  const Fixture f(3 * CheckPipeline::kBlock);
+  const std::size_t fail_at = CheckPipeline::kBlock + 8;
+  CheckPipeline checks(FeedOf(f, fail_at, std::chrono::milliseconds(300)), f.entries.size(),
+                       f.header_keys, 2);
+  for (std::size_t i = 0; i < fail_at; ++i) {
+    ASSERT_EQ(MustTake(checks, i).leaf, LeafHash(AsBytes(f.entries[i].body))) << i;
+    checks.Release(i);
+  }
+  Checked* c = nullptr;
+  EXPECT_FALSE(checks.Take(fail_at, &c).ok());
 }
 
 }  // namespace
