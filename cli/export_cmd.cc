@@ -104,11 +104,13 @@ Json SummaryJson(const BundleSummary& s) {
 Result<BundleReport> VerifyBundleFile(const GlobalOptions& g, const std::string& path,
                                       const BundleVerifyOptions& options) {
   PROBITY_ASSIGN_OR_RETURN(ReadOnlyFile f, ReadOnlyFile::Open(path, kBundleBytesMax, "bundle"));
-  std::string head(std::string_view(kSealedBundleMagic).size() + 1, '\0');
-  PROBITY_ASSIGN_OR_RETURN(std::size_t got, f.ReadAt(0, head.data(), head.size()));
-  if (f.regular() && !IsSealedBundle(head.substr(0, got))) {
-    FileBundleSource source(f);
-    return VerifyAuditBundle(source, options);
+  if (f.regular()) {
+    std::string head(std::string_view(kSealedBundleMagic).size() + 1, '\0');
+    PROBITY_ASSIGN_OR_RETURN(std::size_t got, f.ReadAt(0, head.data(), head.size()));
+    if (!IsSealedBundle(head.substr(0, got))) {
+      FileBundleSource source(f);
+      return VerifyAuditBundle(source, options);
+    }
   }
   PROBITY_ASSIGN_OR_RETURN(std::string file, ReadFileBounded(path, kBundleBytesMax, "bundle"));
   if (IsSealedBundle(file)) {
