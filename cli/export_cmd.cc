@@ -5,6 +5,7 @@
 #include "ledger/money.h"
 #include "ledger/wipe.h"
 #include "reports/bundle.h"
+#include "reports/bundle_source.h"
 
 namespace probity::cli {
 namespace {
@@ -96,6 +97,38 @@ Json SummaryJson(const BundleSummary& s) {
           {"extends", s.extends}};
 }
 
+// A plain bundle in a regular file is verified from the file, a window at a
+// time (its memory does not grow with it); a sealed one is opened whole (the
+// seal covers the whole bundle), and a pipe is read whole (it cannot be read
+// twice).
+Result<BundleReport> VerifyBundleFile(const GlobalOptions& g, const std::string& path,
+                                      const BundleVerifyOptions& options) {
+  PROBITY_ASSIGN_OR_RETURN(ReadOnlyFile f, ReadOnlyFile::Open(path, kBundleBytesMax, "bundle"));
+  if (f.regular()) {
+    std::string head(std::string_view(kSealedBundleMagic).size() + 1, '\0');
+    PROBITY_ASSIGN_OR_RETURN(std::size_t got, f.ReadAt(0, head.data(), head.size()));
+    if (!IsSealedBundle(head.substr(0, got))) {
+      FileBundleSource source(f);
+      return VerifyAuditBundle(source, options);
+    }
+  }
+  PROBITY_ASSIGN_OR_RETURN(std::string file, ReadFileBounded(path, kBundleBytesMax, "bundle"));
+  if (IsSealedBundle(file)) {
+    Result<VerifierKey> to = SealedBundleRecipient(file);
+    if (!to.ok()) return to.status();
+    Result<NamedKey> key = LoadSigningKey(g);
+    if (!key.ok()) {
+      return key.status().WithContext(path + " is sealed to " +
+                                      FormatVerifierKey(to->name, to->key) +
+                                      "; open it with that key (--key FILE or PROBITY_KEY)");
+    }
+    PROBITY_ASSIGN_OR_RETURN(file, OpenSealedBundle(file, key.value()));
+  }
+  Result<BundleReport> r = VerifyAuditBundle(file, options);
+  Wipe(file);
+  return r;
+}
+
 }  // namespace
 
 Status RunVerifyBundle(const GlobalOptions& g, const std::string& path,
@@ -116,20 +149,7 @@ Status RunVerifyBundle(const GlobalOptions& g, const std::string& path,
     PROBITY_ASSIGN_OR_RETURN(std::string text, ReadFileBounded(file, kNoteBytesMax, "checkpoint"));
     options.earlier_checkpoints.push_back(std::move(text));
   }
-  PROBITY_ASSIGN_OR_RETURN(std::string file, ReadFileBounded(path, kBundleBytesMax, "bundle"));
-  if (IsSealedBundle(file)) {
-    Result<VerifierKey> to = SealedBundleRecipient(file);
-    if (!to.ok()) return to.status();
-    Result<NamedKey> key = LoadSigningKey(g);
-    if (!key.ok()) {
-      return key.status().WithContext(path + " is sealed to " +
-                                      FormatVerifierKey(to->name, to->key) +
-                                      "; open it with that key (--key FILE or PROBITY_KEY)");
-    }
-    PROBITY_ASSIGN_OR_RETURN(file, OpenSealedBundle(file, key.value()));
-  }
-  PROBITY_ASSIGN_OR_RETURN(BundleReport r, VerifyAuditBundle(file, options));
-  Wipe(file);
+  PROBITY_ASSIGN_OR_RETURN(BundleReport r, VerifyBundleFile(g, path, options));
   if (g.json) {
     Json j = {{"ok", r.failure.ok()}, {"summary", SummaryJson(r.summary)}};
     if (!r.failure.ok()) {

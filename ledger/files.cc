@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <limits>
+#include <utility>
 
 namespace probity {
 namespace {
@@ -85,26 +87,42 @@ Status SyncFileSystem(const std::string& path) {
   return Status::OK();
 }
 
-Result<std::string> ReadFileBounded(const std::string& path, std::size_t bytes_max,
-                                    const std::string& what) {
+namespace {
+
+Status TooLong(const std::string& path, std::size_t bytes_max, const std::string& what,
+               const std::string& size) {
+  return Status::InvalidArgument(what + " " + path + " is " + size + " bytes; at most " +
+                                 std::to_string(bytes_max) + " are accepted");
+}
+
+// Opens a file the user named for reading: not a directory, and a regular
+// file no longer than bytes_max (a pipe's length is only known once read).
+Result<int> OpenBounded(const std::string& path, std::size_t bytes_max, const std::string& what,
+                        struct stat* st) {
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
   if (fd.get() < 0) {
     const std::string why = "cannot read " + what + " " + path + ": " + ErrnoText();
     if (errno == ENOENT) return Status::NotFound(why + "; check the path");
     return Status::IoError(why);
   }
-  struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) return Status::IoError(path + ": " + ErrnoText());
-  if (S_ISDIR(st.st_mode)) return Status::InvalidArgument(what + " " + path + " is a directory");
-  // A regular file's size is known before reading it; a pipe's only once read
-  // past the bound, so read at most one byte more than is accepted.
-  const auto too_long = [&](const std::string& size) {
-    return Status::InvalidArgument(what + " " + path + " is " + size + " bytes; at most " +
-                                   std::to_string(bytes_max) + " are accepted");
-  };
-  if (S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) > bytes_max) {
-    return too_long(std::to_string(st.st_size));
+  if (::fstat(fd.get(), st) != 0) return Status::IoError(path + ": " + ErrnoText());
+  if (S_ISDIR(st->st_mode)) return Status::InvalidArgument(what + " " + path + " is a directory");
+  if (S_ISREG(st->st_mode) && static_cast<std::uint64_t>(st->st_size) > bytes_max) {
+    return TooLong(path, bytes_max, what, std::to_string(st->st_size));
   }
+  return fd.Release();
+}
+
+}  // namespace
+
+Result<std::string> ReadFileBounded(const std::string& path, std::size_t bytes_max,
+                                    const std::string& what) {
+  struct stat st {};
+  PROBITY_ASSIGN_OR_RETURN(int raw_fd, OpenBounded(path, bytes_max, what, &st));
+  Fd fd(raw_fd);
+  const auto too_long = [&](const std::string& size) {
+    return TooLong(path, bytes_max, what, size);
+  };
   std::string out;
   out.resize(S_ISREG(st.st_mode) ? static_cast<std::size_t>(st.st_size) + 1
                                  : std::min<std::size_t>(bytes_max + 1, 1 << 16));
@@ -123,6 +141,31 @@ Result<std::string> ReadFileBounded(const std::string& path, std::size_t bytes_m
   if (done > bytes_max) return too_long("over " + std::to_string(bytes_max));
   out.resize(done);
   return out;
+}
+
+Result<ReadOnlyFile> ReadOnlyFile::Open(const std::string& path, std::size_t bytes_max,
+                                        const std::string& what) {
+  struct stat st {};
+  PROBITY_ASSIGN_OR_RETURN(int fd, OpenBounded(path, bytes_max, what, &st));
+  return ReadOnlyFile(fd, S_ISREG(st.st_mode), what + " " + path);
+}
+
+ReadOnlyFile::ReadOnlyFile(ReadOnlyFile&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)), regular_(other.regular_), name_(std::move(other.name_)) {}
+
+ReadOnlyFile::~ReadOnlyFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Result<std::size_t> ReadOnlyFile::ReadAt(std::uint64_t offset, char* out,
+                                         std::size_t bytes) const {
+  PROBITY_ASSERT(offset <= static_cast<std::uint64_t>(std::numeric_limits<off_t>::max()));
+  for (;;) {
+    const ssize_t n = ::pread(fd_, out, bytes, static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Status::IoError("cannot read " + name_ + ": " + ErrnoText());
+    return static_cast<std::size_t>(n);
+  }
 }
 
 }  // namespace probity

@@ -3,6 +3,7 @@
 #ifndef PROBITY_LEDGER_FILES_H_
 #define PROBITY_LEDGER_FILES_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -21,6 +22,8 @@ class Fd {
   int get() const { return fd_; }
   // Closes now, so that a failing close (delayed write error) can be reported.
   bool Close();
+  // Gives the descriptor up to the caller, who closes it.
+  int Release() { return std::exchange(fd_, -1); }
 
  private:
   int fd_;
@@ -48,6 +51,31 @@ std::string ErrnoText();
 // directory or a longer file, IoError when it cannot be read.
 Result<std::string> ReadFileBounded(const std::string& path, std::size_t bytes_max,
                                     const std::string& what);
+
+// A file the user named, open for reading at any offset (pread), so that a
+// large one can be read a window at a time instead of whole. Open refuses
+// what ReadFileBounded refuses, with the same statuses and messages: no such
+// path, a directory, a regular file longer than `bytes_max`. Owns its
+// descriptor; not thread safe.
+class ReadOnlyFile {
+ public:
+  static Result<ReadOnlyFile> Open(const std::string& path, std::size_t bytes_max,
+                                   const std::string& what);
+  ReadOnlyFile(ReadOnlyFile&& other) noexcept;
+  ReadOnlyFile& operator=(ReadOnlyFile&&) = delete;
+  ~ReadOnlyFile();
+  // A regular file can be read twice; a pipe only once (use ReadFileBounded).
+  bool regular() const { return regular_; }
+  // Up to `bytes` bytes at `offset` into `out`; fewer near the end, 0 past it.
+  Result<std::size_t> ReadAt(std::uint64_t offset, char* out, std::size_t bytes) const;
+
+ private:
+  ReadOnlyFile(int fd, bool regular, std::string name)
+      : fd_(fd), regular_(regular), name_(std::move(name)) {}
+  int fd_;
+  bool regular_;
+  std::string name_;  // "bundle PATH", for messages
+};
 
 }  // namespace probity
 

@@ -11,6 +11,7 @@
 #include "policies/policy_replay.h"
 #include "reports/bundle_check.h"
 #include "reports/bundle_format.h"
+#include "reports/bundle_source.h"
 
 namespace probity {
 namespace {
@@ -129,12 +130,15 @@ namespace {
 
 class BundleVerifier {
  public:
-  BundleVerifier(const ParsedBundle& b, const BundleVerifyOptions& o) : b_(b), options_(o) {}
-  BundleReport Run();
+  BundleVerifier(BundleSource& source, const ParsedBundle& b, const BundleVerifyOptions& o)
+      : source_(source), b_(b), options_(o) {}
+  // The report, or the source's I/O error.
+  Result<BundleReport> Run();
 
  private:
   Status CheckCheckpointTrust();
-  Status Apply(const EntryLine& line, Checked& c);
+  Status CheckEntries();
+  Status Apply(std::int64_t seq, Checked& c);
   ScopeTotals& TotalsFor(const std::string& scope, const std::string& currency);
   Status CheckDisclosure(const Json& donor);
   Status CheckHeader();
@@ -146,6 +150,7 @@ class BundleVerifier {
     return Status::VerificationFailed(seq >= 0 ? "entry " + std::to_string(seq) + ": " + why : why);
   }
 
+  BundleSource& source_;  // read again for the entries (step 3 on)
   const ParsedBundle& b_;
   const BundleVerifyOptions& options_;
   std::map<std::string, PublicKey> header_keys_;  // by key id hex
@@ -166,7 +171,9 @@ class BundleVerifier {
     ScopeTotals* totals = nullptr;  // in report_.summary.totals (map nodes do not move)
     std::int64_t amount_minor = 0;
   };
-  std::map<std::int64_t, GiftTotals> gift_totals_;
+  // Indexed by seq (a row for every entry up to the last donation: 16 bytes
+  // each, against a map node's 64 for a donation).
+  std::vector<GiftTotals> gift_totals_;
   // scope -> currency -> its row in report_.summary.totals, found without
   // building a (scope, currency) key per donation.
   std::map<std::string, std::map<std::string, ScopeTotals*>> totals_index_;
@@ -258,15 +265,19 @@ void BundleVerifier::Count(const Json& e) {
   const std::string& kind = Str(e, "kind");
   if (kind == "donation") {
     ScopeTotals& t = TotalsFor(Str(e, "scope"), Str(e, "currency"));
-    gift_totals_.emplace_hint(gift_totals_.end(), Int(e, "seq"),
-                              GiftTotals{&t, Int(e, "amount_minor")});
+    const auto seq = static_cast<std::size_t>(Int(e, "seq"));
+    if (gift_totals_.empty()) gift_totals_.reserve(static_cast<std::size_t>(b_.count));
+    gift_totals_.resize(seq + 1);
+    gift_totals_[seq] = GiftTotals{&t, Int(e, "amount_minor")};
     ++t.gifts;
     t.gross_minor += Int(e, "amount_minor");
     const std::string& date = Str(e, "date");
     if (t.first_date.empty() || date < t.first_date) t.first_date = date;
     if (t.last_date.empty() || date > t.last_date) t.last_date = date;
   } else if (kind == "refund" || kind == "correction") {
-    GiftTotals& g = gift_totals_.at(Int(e, "donation_seq"));
+    // The replay accepted it: donation_seq names an earlier donation.
+    GiftTotals& g = gift_totals_.at(static_cast<std::size_t>(Int(e, "donation_seq")));
+    PROBITY_ASSERT(g.totals != nullptr);
     if (kind == "refund") {
       g.totals->refunded_minor += Int(e, "amount_minor");
     } else {
@@ -283,8 +294,7 @@ void BundleVerifier::Count(const Json& e) {
   }
 }
 
-Status BundleVerifier::Apply(const EntryLine& line, Checked& c) {
-  const std::int64_t seq = line.seq;
+Status BundleVerifier::Apply(std::int64_t seq, Checked& c) {
   if (!c.entry.ok()) return Fail(seq, c.entry.status().message());
   const Json& e = c.entry.value();
   if (Int(e, "seq") != seq) {
@@ -376,23 +386,34 @@ Status BundleVerifier::CheckEarlier() {
   return Status::OK();
 }
 
-BundleReport BundleVerifier::Run() {
+// Workers decode and check signatures on every core (bundle_check.h) while
+// this thread reads the entry lines again and applies the entries in order.
+Status BundleVerifier::CheckEntries() {
+  EntryLineReader reader(source_, b_);
+  const std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+  const auto count = static_cast<std::size_t>(b_.count);
+  CheckPipeline checks([&reader](EntryText& out) { return reader.Next(out); }, count,
+                       header_keys_, threads);
+  for (std::size_t i = 0; i < count; ++i) {
+    Checked* c = nullptr;
+    PROBITY_RETURN_IF_ERROR(checks.Take(i, &c));
+    PROBITY_RETURN_IF_ERROR(Apply(static_cast<std::int64_t>(i), *c));
+    checks.Release(i);
+    ++report_.summary.entries;
+  }
+  return Status::OK();
+}
+
+Result<BundleReport> BundleVerifier::Run() {
   BundleSummary& s = report_.summary;
   s.origin = b_.origin;
   s.ledger_id = b_.ledger_id;
   for (const HeaderSigner& h : b_.signers) header_keys_[KeyIdHex(h.key.id)] = h.key.key;
   for (const Disclosure& d : b_.disclosures) disclosures_[d.subject] = &d;
   report_.failure = CheckCheckpointTrust();
-  // Workers decode and check signatures on every core (bundle_check.h) while
-  // this thread applies the entries in order.
-  if (report_.failure.ok() && !b_.entries.empty()) {
-    const std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
-    CheckPipeline checks(b_.entries, header_keys_, threads);
-    for (std::size_t i = 0; report_.failure.ok() && i < b_.entries.size(); ++i) {
-      report_.failure = Apply(b_.entries[i], checks.Take(i));
-      checks.Release(i);
-      if (report_.failure.ok()) ++s.entries;
-    }
+  if (report_.failure.ok()) report_.failure = CheckEntries();
+  if (!report_.failure.ok() && !report_.failure.IsVerificationFailed()) {
+    return report_.failure;  // the bundle could not be read
   }
   if (report_.failure.ok()) report_.failure = CheckHeader();
   if (report_.failure.ok()) report_.failure = CheckDisclosedData();
@@ -405,21 +426,32 @@ BundleReport BundleVerifier::Run() {
 
 }  // namespace
 
-Result<BundleReport> VerifyAuditBundle(std::string_view bundle,
-                                       const BundleVerifyOptions& options) {
+Result<BundleReport> VerifyAuditBundle(BundleSource& bundle, const BundleVerifyOptions& options) {
   if (options.trusted.empty()) {
     return Status::InvalidArgument(
         "give the key you trust to have signed the checkpoint, "
         "with --trust NAME+KEYID+BASE64");
   }
-  Result<ParsedBundle> parsed = ParseBundle(bundle);
+  Result<ParsedBundle> parsed = ScanBundle(bundle);
   if (!parsed.ok()) {
+    if (!parsed.status().IsVerificationFailed()) return parsed.status();
     BundleReport r;
     r.failure = parsed.status();
     return r;
   }
-  BundleVerifier v(parsed.value(), options);
+  BundleVerifier v(bundle, parsed.value(), options);
   return v.Run();
+}
+
+Result<BundleReport> VerifyAuditBundle(std::string_view bundle,
+                                       const BundleVerifyOptions& options) {
+  if (bundle.size() > kBundleBytesMax && !options.trusted.empty()) {
+    BundleReport r;
+    r.failure = Status::VerificationFailed("the bundle is larger than the format allows");
+    return r;
+  }
+  TextBundleSource source(bundle);
+  return VerifyAuditBundle(source, options);
 }
 
 }  // namespace probity

@@ -75,8 +75,16 @@ struct BundleVerifyOptions {
 
 // Checks everything the bundle says (see docs/format.md for the list). A
 // malformed or tampered bundle is a failure in the report, not an error:
-// the Result's status is only for a misuse (no trusted key).
+// the Result's status is only for a misuse (no trusted key) or, reading from
+// a source, the source's I/O error.
 Result<BundleReport> VerifyAuditBundle(std::string_view bundle, const BundleVerifyOptions& options);
+
+// The same, reading the bundle from `bundle` twice (its shape, then its
+// entries), a window at a time (reports/bundle_source.h): the memory it
+// takes does not grow with the bundle's text, only with what the checks must
+// remember (the replays' state per donor and per donation, the Merkle tree).
+class BundleSource;
+Result<BundleReport> VerifyAuditBundle(BundleSource& bundle, const BundleVerifyOptions& options);
 
 }  // namespace probity
 

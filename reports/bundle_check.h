@@ -7,6 +7,8 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <thread>
@@ -27,42 +29,63 @@ struct Checked {
   bool signature_ok = false;  // under the header key its `signer` names
 };
 
-// Workers take blocks of kBlock entries in turn (so a worker that gets less
-// CPU holds up nobody), at most kWindow entries ahead of the entry being
-// applied, so memory stays bounded whatever the bundle's size.
+// Whoever feeds the pipeline: the next entry's line, in order (entries 0,
+// 1, 2 ...), written into `out` (a slot the pipeline reuses).
+using EntryFeed = std::function<Status(EntryText& out)>;
+
+// The ordered thread loads entry lines into a window of kWindow slots (from
+// `feed`, each into the slot of an entry it has released), the workers take
+// the loaded ones in blocks of kBlock (so a worker that gets less CPU holds up
+// nobody), and the ordered thread takes the results in order: memory stays
+// bounded whatever the bundle's size, and the bundle itself is never whole.
 class CheckPipeline {
  public:
   static constexpr std::size_t kBlock = 32;
   static constexpr std::size_t kWindow = 8192;
 
-  // `entries` is not empty; `header_keys`: public keys by key id hex. Both
-  // must outlive the pipeline.
-  CheckPipeline(const std::vector<EntryLine>& entries,
+  // `count` > 0 entries; `header_keys`: public keys by key id hex, must
+  // outlive the pipeline. `threads` check entries: threads - 1 workers and
+  // the caller's, which checks blocks in Take instead of waiting for them.
+  // Loads the first window before it returns.
+  CheckPipeline(EntryFeed feed, std::size_t count,
                 const std::map<std::string, PublicKey>& header_keys, std::size_t threads);
   ~CheckPipeline();  // stops the workers, even halfway
   CheckPipeline(const CheckPipeline&) = delete;
   CheckPipeline& operator=(const CheckPipeline&) = delete;
 
-  // Entry i, once checked; i counts up from 0, one at a time, each followed
-  // by Release(i) before the next Take. The caller may move from it: a worker
-  // overwrites every member (and frees the old entry, off the caller's thread)
-  // when it reuses the slot.
-  Checked& Take(std::size_t i);
+  // Entry i, once checked, in *out; i counts up from 0, one at a time, each
+  // followed by Release(i) before the next Take. The feed's failure if it
+  // could not give entry i (then no later entry is checked). The caller may
+  // move from the result: a worker overwrites every member (and frees the
+  // old entry, off the caller's thread) when it reuses the slot.
+  [[nodiscard]] Status Take(std::size_t i, Checked** out);
   void Release(std::size_t i);
 
  private:
   struct Slot {
+    EntryText text;  // written by the ordered thread, read by a worker
     Checked checked;
     std::atomic<bool> ready{false};
   };
   void Work();
-  void Publish(std::size_t applied);
+  // On the ordered thread: checks the next unclaimed block if it is loaded;
+  // false if there is none.
+  bool Help();
+  // Checks the entry in `slot`; wakes the ordered thread at a block's end.
+  void Check(Slot& slot, bool block_end);
+  // Loads entries [loaded_, min(count, upto)) and publishes them.
+  void Load(std::size_t upto);
 
-  const std::vector<EntryLine>& entries_;
+  EntryFeed feed_;
+  const std::size_t count_;
   const std::map<std::string, PublicKey>& header_keys_;
-  std::vector<Slot> slots_;                // entry i in slot i % kWindow
+  std::vector<Slot> slots_;                // entry i in slot i % size
+  Status feed_status_;                     // the feed's failure, if any
+  std::size_t feed_failed_at_ = SIZE_MAX;  // the entry it could not give
   std::atomic<std::size_t> next_block_{0};
-  std::atomic<std::size_t> applied_{0};    // entries whose slots are free again
+  // Entries whose slots hold their text, with kFeedEnded once the feed failed.
+  static constexpr std::size_t kFeedEnded = std::size_t{1} << 63;
+  std::atomic<std::size_t> loaded_{0};
   std::atomic<bool> stop_{false};
   std::vector<std::thread> workers_;
 };

@@ -13,6 +13,7 @@
 #include "ledger/crypto.h"
 #include "ledger/note.h"
 #include "ledger/status.h"
+#include "reports/bundle_source.h"
 
 namespace probity {
 
@@ -24,10 +25,11 @@ struct HeaderSigner {
 // The header line of one signer, LF included.
 std::string SignerLine(const HeaderSigner& s);
 
-struct EntryLine {
+// One entry line, as the verifier holds it while the entry is checked.
+struct EntryText {
   std::int64_t seq = 0;
   Signature sig{};
-  std::string_view body;
+  std::string body;  // the canonical bytes as signed
 };
 
 struct Disclosure {
@@ -42,14 +44,34 @@ struct ParsedBundle {
   std::int64_t count = 0;
   std::vector<HeaderSigner> signers;
   std::vector<std::pair<std::string, std::string>> packs;  // id, sha256 hex
-  std::vector<EntryLine> entries;
+  // Where the entry lines start, for EntryLineReader: they are checked by
+  // ScanBundle, then read again one at a time, never held all at once.
+  std::uint64_t entries_offset = 0;
+  std::int64_t entries_line = 0;
   std::string checkpoint;
   std::vector<Disclosure> disclosures;
 };
 
-// Shape only (section 17.3, step 1): lines, order, counts, encodings.
-// VerificationFailed naming the line for anything else.
-Result<ParsedBundle> ParseBundle(std::string_view text);
+// Shape only (section 17.3, step 1): lines, order, counts, encodings, read
+// one window at a time. VerificationFailed naming the line for anything else;
+// the source's IoError as it is.
+Result<ParsedBundle> ScanBundle(BundleSource& source);
+
+// The entry lines of a bundle that ScanBundle accepted, read again in order.
+// A line that is no longer what ScanBundle saw means the bundle changed
+// between the two reads: VerificationFailed saying so. Not thread safe.
+class EntryLineReader {
+ public:
+  EntryLineReader(BundleSource& source, const ParsedBundle& b)
+      : lines_(source, b.entries_offset, b.entries_line), count_(b.count) {}
+  // The next entry's number, signature and body (copied into `out`).
+  [[nodiscard]] Status Next(EntryText& out);
+
+ private:
+  BundleLines lines_;
+  std::int64_t count_;
+  std::int64_t next_seq_ = 0;
+};
 
 }  // namespace probity
 

@@ -19,42 +19,6 @@ std::string SignerLine(const HeaderSigner& s) {
 
 namespace {
 
-// Strict line reader: every line ends with \n; no \r, no NUL; bounded length.
-class Lines {
- public:
-  explicit Lines(std::string_view text) : text_(text) {}
-  Result<std::string_view> Next(const char* expecting) {
-    ++number_;
-    if (pos_ >= text_.size()) {
-      return Fail(std::string("the bundle is cut short: expected ") + expecting);
-    }
-    const std::size_t eol = text_.find('\n', pos_);
-    if (eol == std::string_view::npos) return Fail("the bundle is cut short (no final newline)");
-    std::string_view line = text_.substr(pos_, eol - pos_);
-    if (line.size() > kBundleLineBytesMax) return Fail("line is longer than the format allows");
-    if (line.find('\r') != std::string_view::npos || line.find('\0') != std::string_view::npos) {
-      return Fail("line holds a carriage return or NUL byte");
-    }
-    pos_ = eol + 1;
-    return line;
-  }
-  // The next line without consuming it ("" at the end).
-  std::string_view Peek() const {
-    if (pos_ >= text_.size()) return {};
-    const std::size_t eol = text_.find('\n', pos_);
-    return text_.substr(pos_, eol == std::string_view::npos ? std::string_view::npos : eol - pos_);
-  }
-  bool AtEnd() const { return pos_ == text_.size(); }
-  Status Fail(const std::string& why) const {
-    return Status::VerificationFailed("bundle line " + std::to_string(number_) + ": " + why);
-  }
-
- private:
-  std::string_view text_;
-  std::size_t pos_ = 0;
-  std::int64_t number_ = 0;
-};
-
 // Cuts `n` (at most kFieldsMax) space-separated fields; the last one takes the
 // rest of the line. No allocation: it runs once per entry line.
 constexpr std::size_t kFieldsMax = 6;
@@ -82,7 +46,7 @@ std::optional<std::int64_t> Decimal(std::string_view s) {
   return v;
 }
 
-Result<std::string_view> Field(Lines& in, const char* name) {
+Result<std::string_view> Field(BundleLines& in, const char* name) {
   PROBITY_ASSIGN_OR_RETURN(std::string_view line, in.Next(name));
   const std::string prefix = std::string(name) + " ";
   if (line.substr(0, prefix.size()) != prefix || line.size() == prefix.size()) {
@@ -91,7 +55,7 @@ Result<std::string_view> Field(Lines& in, const char* name) {
   return line.substr(prefix.size());
 }
 
-Status ParseSigner(Lines& in, std::string_view line, ParsedBundle& b) {
+Status ParseSigner(BundleLines& in, std::string_view line, ParsedBundle& b) {
   auto f = Split(line, 6);
   if (!f || (*f)[0] != "signer" || (*f)[2] != "added" || (*f)[4] != "revoked") {
     return in.Fail("expected \"signer KEY added SEQ revoked SEQ|-\"");
@@ -105,28 +69,54 @@ Status ParseSigner(Lines& in, std::string_view line, ParsedBundle& b) {
   return Status::OK();
 }
 
-Status ParseEntryLine(Lines& in, std::string_view line, ParsedBundle& b) {
+// "entry SEQ SIGNATURE BODY", entry `want` in order: its signature decoded
+// into `sig`, its body a view into `line`.
+Status ParseEntryLine(BundleLines& in, std::string_view line, std::int64_t want, Signature& sig,
+                      std::string_view& body) {
   auto f = Split(line, 4);
   if (!f || (*f)[0] != "entry") return in.Fail("expected \"entry SEQ SIGNATURE BODY\"");
   auto seq = Decimal((*f)[1]);
   if (!seq) return in.Fail("the entry number is not a canonical decimal");
-  const auto want = static_cast<std::int64_t>(b.entries.size());
   if (*seq != want) {
     return in.Fail("entry " + std::to_string(*seq) + " where entry " + std::to_string(want) +
                    " was expected (entries missing, duplicated or out of order)");
   }
-  EntryLine& entry = b.entries.emplace_back(EntryLine{*seq, Signature{}, (*f)[3]});
-  // One signature per entry, before the workers start: decoded without an
-  // allocation; anything but a canonical signature gets the general decoder's message.
-  if (!Base64DecodeExact((*f)[2], entry.sig.data(), entry.sig.size())) {
-    Result<Signature> sig = Base64DecodeFixed<kSignatureBytes>((*f)[2], "signature");
-    PROBITY_ASSERT(!sig.ok());  // the two decoders accept the same texts
-    return in.Fail(sig.status().message());
+  // Decoded without an allocation; anything but a canonical signature gets
+  // the general decoder's message.
+  if (!Base64DecodeExact((*f)[2], sig.data(), sig.size())) {
+    Result<Signature> general = Base64DecodeFixed<kSignatureBytes>((*f)[2], "signature");
+    PROBITY_ASSERT(!general.ok());  // the two decoders accept the same texts
+    return in.Fail(general.status().message());
+  }
+  body = (*f)[3];
+  return Status::OK();
+}
+
+// The entry lines, checked and dropped: EntryLineReader reads them again.
+Status ScanEntries(BundleLines& in, ParsedBundle& b) {
+  b.entries_offset = in.offset();
+  b.entries_line = in.line_number();
+  std::int64_t entries = 0;
+  Signature sig{};
+  std::string_view body;
+  while (in.Peek().substr(0, 6) == "entry ") {
+    PROBITY_ASSIGN_OR_RETURN(std::string_view line, in.Next("an entry"));
+    if (entries == b.count) {
+      return in.Fail("more entries than the header's count of " + std::to_string(b.count));
+    }
+    PROBITY_RETURN_IF_ERROR(ParseEntryLine(in, line, entries, sig, body));
+    ++entries;
+  }
+  if (entries != b.count) {
+    return in.Fail("the header announces " + std::to_string(b.count) +
+                   " entries, the bundle "
+                   "holds " +
+                   std::to_string(entries));
   }
   return Status::OK();
 }
 
-Status ParseDisclosure(Lines& in, std::string_view line, ParsedBundle& b) {
+Status ParseDisclosure(BundleLines& in, std::string_view line, ParsedBundle& b) {
   Disclosure d;
   auto erased = Split(line, 3);
   if (erased && (*erased)[0] == "disclosure" && (*erased)[2] == "erased") {
@@ -156,11 +146,8 @@ Status ParseDisclosure(Lines& in, std::string_view line, ParsedBundle& b) {
 
 }  // namespace
 
-Result<ParsedBundle> ParseBundle(std::string_view text) {
-  if (text.size() > kBundleBytesMax) {
-    return Status::VerificationFailed("the bundle is larger than the format allows");
-  }
-  Lines in(text);
+Result<ParsedBundle> ScanBundle(BundleSource& source) {
+  BundleLines in(source, 0, 1);
   ParsedBundle b;
   PROBITY_ASSIGN_OR_RETURN(std::string_view magic, in.Next("the format line"));
   if (magic != kBundleMagic) {
@@ -190,22 +177,7 @@ Result<ParsedBundle> ParseBundle(std::string_view text) {
     if (!f || (*f)[0] != "pack") return in.Fail("expected \"pack ID SHA256\"");
     b.packs.emplace_back(std::string((*f)[1]), std::string((*f)[2]));
   }
-  // Reserve from the data actually present, never from the declared count alone.
-  b.entries.reserve(static_cast<std::size_t>(
-      std::min<std::int64_t>(b.count, static_cast<std::int64_t>(text.size() / 100))));
-  while (in.Peek().substr(0, 6) == "entry ") {
-    PROBITY_ASSIGN_OR_RETURN(std::string_view line, in.Next("an entry"));
-    if (static_cast<std::int64_t>(b.entries.size()) == b.count) {
-      return in.Fail("more entries than the header's count of " + std::to_string(b.count));
-    }
-    PROBITY_RETURN_IF_ERROR(ParseEntryLine(in, line, b));
-  }
-  if (static_cast<std::int64_t>(b.entries.size()) != b.count) {
-    return in.Fail("the header announces " + std::to_string(b.count) +
-                   " entries, the bundle "
-                   "holds " +
-                   std::to_string(b.entries.size()));
-  }
+  PROBITY_RETURN_IF_ERROR(ScanEntries(in, b));
   PROBITY_ASSIGN_OR_RETURN(std::string_view cp, Field(in, "checkpoint"));
   Result<Bytes> note = Base64Decode(cp);
   if (!note.ok() || note->size() > kNoteBytesMax)
@@ -217,8 +189,25 @@ Result<ParsedBundle> ParseBundle(std::string_view text) {
   }
   PROBITY_ASSIGN_OR_RETURN(std::string_view end, in.Next("\"end\""));
   if (end != "end") return in.Fail("expected \"end\", found an unknown line");
-  if (!in.AtEnd()) return in.Fail("bytes after the \"end\" line");
+  PROBITY_ASSIGN_OR_RETURN(bool at_end, in.AtEnd());
+  if (!at_end) return in.Fail("bytes after the \"end\" line");
   return b;
+}
+
+Status EntryLineReader::Next(EntryText& out) {
+  PROBITY_ASSERT(next_seq_ < count_);
+  std::string_view body;
+  Result<std::string_view> line = lines_.Next("an entry");
+  Status st = line.ok() ? ParseEntryLine(lines_, line.value(), next_seq_, out.sig, body)
+                        : line.status();
+  if (!st.ok()) {
+    if (!st.IsVerificationFailed()) return st;  // an I/O error
+    return Status::VerificationFailed("the bundle changed while it was being verified: " +
+                                      st.message());
+  }
+  out.seq = next_seq_++;
+  out.body.assign(body);
+  return Status::OK();
 }
 
 }  // namespace probity

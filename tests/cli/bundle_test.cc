@@ -61,6 +61,11 @@ TEST_F(BundleCliTest, ExportThenVerifyOffline) {
   EXPECT_TRUE(Has(ok.out, "fr-party-2026 EUR: 2 gifts, 1,350.00 EUR given, 200.00 EUR refunded"))
       << ok.Describe();
   EXPECT_TRUE(Has(ok.out, "2 decisions re-run")) << ok.Describe();
+  // Given as a pipe it is read whole (a pipe cannot be read twice): the same answer.
+  RunResult piped = RunProgram({ProbityBin(), "verify", "/dev/stdin", "--trust", p.verifier_key},
+                               auditor, ReadFile(out));
+  EXPECT_EQ(piped.exit_code, kExitOk) << piped.Describe();
+  EXPECT_EQ(piped.out, ok.out) << piped.Describe();
 
   // Next quarter: one more gift, a new bundle that extends the filed checkpoint.
   RunResult gift = Run({"donation", "add", "--donor", p.jeanne, "--amount", "10", "--currency",
