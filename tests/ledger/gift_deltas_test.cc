@@ -52,6 +52,15 @@ class GiftDeltasTest : public LedgerTest {
                               {"date", date}, {"reason", "typing error"}});
   }
   Rows All() { return ledger_->store().ReadGiftDeltas(0, Count()).value(); }
+  std::vector<GiftGroup> Groups() {
+    std::vector<GiftGroup> groups;
+    Status st = ledger_->store().ScanGiftGroups([&](const GiftGroup& g) {
+      groups.push_back(g);
+      return Status::OK();
+    });
+    EXPECT_TRUE(st.ok()) << st.ToString();
+    return groups;
+  }
   VerifyReport Verify() { return VerifyLedger(*ledger_).value(); }
   // What someone holding the database key does: drop a trigger, edit, put it back.
   void Tamper(const std::string& sql) {
@@ -99,13 +108,7 @@ TEST_F(GiftDeltasTest, EachKindWritesItsKnownRows) {
 
 TEST_F(GiftDeltasTest, GroupsSumToTheGiftAsItStands) {
   MakeHistory();
-  std::vector<GiftGroup> groups;
-  ASSERT_TRUE(ledger_->store()
-                  .ScanGiftGroups([&](const GiftGroup& g) {
-                    groups.push_back(g);
-                    return Status::OK();
-                  })
-                  .ok());
+  const std::vector<GiftGroup> groups = Groups();
   ASSERT_EQ(groups.size(), 2u);
   // By month: April before May. May holds nothing any more.
   EXPECT_EQ(groups[0].month, "2026-04");
@@ -202,13 +205,7 @@ TEST_F(GiftDeltasTest, GroupsAreWhatGroupByGives) {
   ASSERT_GT(Correct(donations[3], 9000, "card", "2026-03-15"), 0);
   ASSERT_GT(Correct(donations[9], 100, "cheque", "2026-05-01"), 0);
 
-  std::vector<GiftGroup> got;
-  ASSERT_TRUE(ledger_->store()
-                  .ScanGiftGroups([&](const GiftGroup& g) {
-                    got.push_back(g);
-                    return Status::OK();
-                  })
-                  .ok());
+  const std::vector<GiftGroup> got = Groups();
   Result<Stmt> oracle = ledger_->store().db().Prepare(
       "SELECT scope, subject, month, method, election, currency, sum(delta_minor), "
       "sum(gifts_delta) FROM gift_deltas GROUP BY scope, subject, month, method, election, "
