@@ -55,8 +55,10 @@ struct Recorded {
 };
 
 // The default bound of a DonationDecider's per-donor cache (Trim), in bytes
-// as the decider counts them: a donor takes a few hundred bytes whatever the
-// number of its gifts (they are merged, see below), so about 100,000 donors.
+// as the decider counts them (Count): a donor takes a few hundred bytes
+// whatever the number of its gifts (they are merged, see below), so the
+// bound holds on the order of 100,000 donors (estimated from Count, not
+// measured).
 constexpr std::size_t kDeciderCacheBytesMax = std::size_t{32} << 20;
 
 // Decides gifts one after another, as RecordDonation decides one: each
