@@ -16,6 +16,7 @@ Status AppendBatch::StoreOne(SignPipeline::Done done) {
       std::vector<TreeNode> nodes,
       NodesCompletedBy(store_, static_cast<std::uint64_t>(stored.seq), stored.leaf_hash));
   PROBITY_RETURN_IF_ERROR(store_.InsertTreeNodes(nodes));
+  stored_end_ = stored.seq + 1;
   last_stored_ = std::move(done.entry);
   return Status::OK();
 }
@@ -56,8 +57,10 @@ Result<std::int64_t> AppendBatch::Add(EntryDraft&& draft) {
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
     pipeline_ = std::make_unique<SignPipeline>(key_.key, std::min(cores, kSignThreadsMax), prev_);
   }
-  // Keep memory bounded: when the queue is full, store the oldest first.
+  // Keep memory bounded: when the queue is full, store the oldest first. An
+  // AppendRun's caller commits before held-back entries fill it (in_flight).
   while (pipeline_->in_flight() >= kSignInFlightMax) {
+    PROBITY_ASSERT(pipeline_->head_seq().value() < store_below_);
     std::optional<SignPipeline::Done> done = pipeline_->Take();
     PROBITY_ASSERT(done.has_value());
     deferred_ = StoreOne(std::move(*done));
@@ -76,6 +79,8 @@ Result<std::int64_t> AppendBatch::Add(EntryDraft&& draft) {
 Status AppendBatch::StoreSigned(bool wait) {
   PROBITY_RETURN_IF_ERROR(deferred_);
   while (pipeline_ != nullptr) {
+    const std::optional<std::int64_t> head = pipeline_->head_seq();
+    if (!head.has_value() || *head >= store_below_) return Status::OK();
     std::optional<SignPipeline::Done> done = wait ? pipeline_->Take() : pipeline_->TryTake();
     if (!done.has_value()) return Status::OK();
     deferred_ = StoreOne(std::move(*done));
@@ -171,8 +176,7 @@ Result<std::vector<std::int64_t>> Ledger::Append(
 }
 
 // Runs under the write lock: the tail read here cannot change until commit.
-Result<std::vector<std::int64_t>> Ledger::AppendLocked(
-    const NamedKey& key, const std::function<Status(AppendBatch&)>& build) {
+Result<std::unique_ptr<AppendBatch>> Ledger::StartBatch(const NamedKey& key) {
   PROBITY_ASSIGN_OR_RETURN(std::optional<StoredEntry> last, store_->LastEntry());
   Hash prev = ZeroHash();
   std::int64_t next_seq = 0;
@@ -184,13 +188,93 @@ Result<std::vector<std::int64_t>> Ledger::AppendLocked(
     next_seq = last->seq + 1;
   }
   PROBITY_ASSIGN_OR_RETURN(SignerSet signers, LoadSigners());
-  AppendBatch batch(*store_, key, std::move(signers), next_seq, prev, last_ts);
-  PROBITY_RETURN_IF_ERROR(build(batch));
+  return std::unique_ptr<AppendBatch>(
+      new AppendBatch(*store_, key, std::move(signers), next_seq, prev, last_ts));
+}
+
+Status Ledger::FinishBatch(AppendBatch& batch, const NamedKey& key, std::int64_t end) {
+  PROBITY_ASSERT(batch.store_below_ >= end);
   PROBITY_RETURN_IF_ERROR(batch.Flush());
+  PROBITY_ASSERT(batch.stored_end_ == end);
   batch.VerifyLastSignature();
-  if (batch.added_.empty()) return Status::InvalidArgument("nothing to append");
-  PROBITY_RETURN_IF_ERROR(WriteCheckpoint(key, batch.next_seq_));
-  return batch.added_;
+  return WriteCheckpoint(key, end);
+}
+
+Result<std::vector<std::int64_t>> Ledger::AppendLocked(
+    const NamedKey& key, const std::function<Status(AppendBatch&)>& build) {
+  PROBITY_ASSIGN_OR_RETURN(std::unique_ptr<AppendBatch> batch, StartBatch(key));
+  PROBITY_RETURN_IF_ERROR(build(*batch));
+  if (batch->added_.empty()) return Status::InvalidArgument("nothing to append");
+  PROBITY_RETURN_IF_ERROR(FinishBatch(*batch, key, batch->next_seq_));
+  return batch->added_;
+}
+
+Result<std::unique_ptr<AppendRun>> AppendRun::Start(Ledger& ledger, const NamedKey& key) {
+  std::unique_ptr<AppendRun> run(new AppendRun(ledger, key));
+  PROBITY_ASSIGN_OR_RETURN(bool resumed, run->Resume());
+  PROBITY_ASSERT(resumed);  // nothing was in flight
+  return run;
+}
+
+AppendRun::~AppendRun() {
+  batch_.reset();  // stops the workers; what they held is dropped
+  if (open_) ledger_.store().Rollback();
+}
+
+std::int64_t AppendRun::Seal() {
+  PROBITY_ASSERT(open_);
+  seal_ = batch_->next_seq();
+  batch_->store_below_ = seal_;
+  return seal_;
+}
+
+bool AppendRun::SealedStored() {
+  PROBITY_ASSERT(open_);
+  (void)batch_->StoreSigned(/*wait=*/false);  // an error sticks and Commit returns it
+  return batch_->stored_end_ >= seal_;
+}
+
+Status AppendRun::Commit() {
+  PROBITY_ASSERT(open_ && batch_->store_below_ == seal_);
+  open_ = false;
+  if (seal_ == committed_end_) {  // nothing new: nothing was written
+    ledger_.store().Rollback();
+    return Status::OK();
+  }
+  Status st = ledger_.FinishBatch(*batch_, key_, seal_);
+  if (st.ok()) st = ledger_.store().Commit();
+  if (!st.ok()) {
+    batch_.reset();
+    ledger_.store().Rollback();
+    return st;
+  }
+  committed_end_ = seal_;
+  committed_tail_ = batch_->last_stored_->leaf_hash;
+  batch_->added_.clear();  // the run does not use them; they would grow with the file
+  return Status::OK();
+}
+
+Result<bool> AppendRun::Resume() {
+  PROBITY_ASSERT(!open_);
+  PROBITY_RETURN_IF_ERROR(ledger_.store().BeginWrite());
+  open_ = true;
+  if (batch_ != nullptr) {
+    // Ours if nobody appended since our commit: the tail is our last entry.
+    PROBITY_ASSIGN_OR_RETURN(std::optional<StoredEntry> last, ledger_.store().LastEntry());
+    const bool ours = last.has_value() ? last->seq + 1 == committed_end_ &&
+                                             last->leaf_hash == committed_tail_
+                                       : committed_end_ == 0;
+    if (ours) {
+      batch_->store_below_ = std::numeric_limits<std::int64_t>::max();
+      return true;
+    }
+  }
+  const bool first = batch_ == nullptr;
+  batch_.reset();  // drops what was in flight
+  PROBITY_ASSIGN_OR_RETURN(batch_, ledger_.StartBatch(key_));
+  committed_end_ = seal_ = batch_->next_seq();
+  committed_tail_ = batch_->prev_;
+  return first;
 }
 
 Status Ledger::WriteCheckpoint(const NamedKey& key, std::int64_t tree_size) {

@@ -8,7 +8,9 @@
 #ifndef PROBITY_LEDGER_LEDGER_H_
 #define PROBITY_LEDGER_LEDGER_H_
 
+#include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -53,16 +55,20 @@ class AppendBatch {
   [[nodiscard]] Status Flush() { return StoreSigned(/*wait=*/true); }
   // Verifies the signature of the last entry stored under the key's public
   // half; aborts if it fails (a fault: see ledger/sign_pipeline.h). The
-  // pipeline fully verifies only a batch's first entry; Ledger::Append calls
-  // this after Flush, before the commit.
+  // pipeline fully verifies only its first entry; Ledger::Append and
+  // AppendRun call this after the last store, before the commit.
   void VerifyLastSignature() const;
+  // Entries still in the pipeline, signed or not.
+  std::size_t in_flight() const { return pipeline_ == nullptr ? 0 : pipeline_->in_flight(); }
 
  private:
   friend class Ledger;
+  friend class AppendRun;
   AppendBatch(Store& store, const NamedKey& key, SignerSet signers, std::int64_t next_seq,
               const Hash& prev, std::int64_t last_ts)
       : store_(store), key_(key), key_id_(NoteKeyId(key.name, key.key.public_key)),
-        signers_(std::move(signers)), next_seq_(next_seq), prev_(prev), last_ts_(last_ts) {}
+        signers_(std::move(signers)), next_seq_(next_seq), prev_(prev), last_ts_(last_ts),
+        stored_end_(next_seq) {}
   // Stores signed entries in order: those ready (or, with wait, all).
   [[nodiscard]] Status StoreSigned(bool wait);
   // Stores one signed entry with its tree nodes and keeps it as last_stored_.
@@ -80,8 +86,63 @@ class AppendBatch {
   std::int64_t last_ts_;
   std::vector<std::int64_t> added_;
   std::unique_ptr<SignPipeline> pipeline_;  // started by the first Add
+  // Entries at or after this seq stay in the pipeline, signed or not (an
+  // AppendRun's next transaction); the default holds none back.
+  std::int64_t store_below_ = std::numeric_limits<std::int64_t>::max();
+  std::int64_t stored_end_;  // one past the last entry stored
   std::optional<StoredEntry> last_stored_;  // for VerifyLastSignature
   Status deferred_;  // a signing-stage error met by store(), returned by the next Add or Flush
+};
+
+// A run of write transactions that share one signing pipeline, so the
+// signing of the next batch overlaps the commit of this one (the importer's:
+// policies/import.cc). The caller adds a batch's entries, Seals it, and goes
+// on adding the next batch's entries: the workers sign them while the caller
+// stores the sealed batch's last entries, and while Commit writes and syncs
+// them. Commit commits exactly the sealed entries, with a checkpoint at the
+// seal; the entries after it stay in the pipeline, unstored, until Resume
+// begins the next transaction. A crash loses the uncommitted entries only.
+//
+// Between Commit and Resume the write lock is free. If another writer
+// appended in that gap, Resume drops every entry still in flight and the
+// batch starts again from the new tail: the caller must decide those entries
+// again (what it cached may be stale). Not thread safe.
+class AppendRun {
+ public:
+  // Begins the first transaction. KeyRejected as Ledger::Append.
+  static Result<std::unique_ptr<AppendRun>> Start(Ledger& ledger, const NamedKey& key);
+  ~AppendRun();  // rolls back what is not committed
+  AppendRun(const AppendRun&) = delete;
+  AppendRun& operator=(const AppendRun&) = delete;
+
+  // Where entries are added (between Start or Resume and Commit).
+  AppendBatch& batch() { return *batch_; }
+  // Marks the entries added so far as the batch the next Commit commits;
+  // returns the seal (one past its last entry). Later entries are held back.
+  std::int64_t Seal();
+  // True when every sealed entry is stored, so Commit will not wait for the
+  // signers. Stores those that are ready.
+  bool SealedStored();
+  // Stores the sealed entries (waiting for their signatures), checkpoints at
+  // the seal and commits. A seal with nothing new commits nothing. On error
+  // the transaction is rolled back and the run is over.
+  [[nodiscard]] Status Commit();
+  // Begins the next transaction. False if another writer appended since
+  // Commit: the entries added after the seal are dropped and batch() starts
+  // from the new tail.
+  Result<bool> Resume();
+  // One past the last entry committed (the tail, before the first commit).
+  std::int64_t committed_end() const { return committed_end_; }
+
+ private:
+  AppendRun(Ledger& ledger, const NamedKey& key) : ledger_(ledger), key_(key) {}
+  Ledger& ledger_;
+  const NamedKey& key_;
+  std::unique_ptr<AppendBatch> batch_;
+  bool open_ = false;            // a transaction is open
+  std::int64_t committed_end_ = 0;  // one past the last entry committed (or the tail at start)
+  Hash committed_tail_{};           // the leaf hash of the entry before committed_end_
+  std::int64_t seal_ = 0;
 };
 
 class Ledger {
@@ -111,7 +172,13 @@ class Ledger {
 
  private:
   explicit Ledger(std::unique_ptr<Store> store) : store_(std::move(store)) {}
+  friend class AppendRun;
   [[nodiscard]] Status LoadIdentity();
+  // A batch at the tail, under the write lock.
+  Result<std::unique_ptr<AppendBatch>> StartBatch(const NamedKey& key);
+  // Stores the batch's entries below `end`, verifies the last one's
+  // signature and writes the checkpoint at `end`.
+  [[nodiscard]] Status FinishBatch(AppendBatch& batch, const NamedKey& key, std::int64_t end);
   Result<std::vector<std::int64_t>> AppendLocked(const NamedKey& key,
                                                  const std::function<Status(AppendBatch&)>& build);
   [[nodiscard]] Status WriteCheckpoint(const NamedKey& key, std::int64_t tree_size);

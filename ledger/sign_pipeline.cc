@@ -39,6 +39,12 @@ std::size_t SignPipeline::in_flight() const {
   return slots_.size();
 }
 
+std::optional<std::int64_t> SignPipeline::head_seq() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (slots_.empty()) return std::nullopt;
+  return slots_.front().job.seq;
+}
+
 // Called with mu_ held and the head done.
 std::optional<SignPipeline::Done> SignPipeline::PopHead() {
   Done d = std::move(slots_.front().result);

@@ -18,14 +18,14 @@
 // signature, against a memory or CPU fault (we hold the key, so a bad
 // signature can only be a fault): a committed entry can never be changed, so
 // a bad signature caught after the commit would fail `probity verify` for
-// good. The first job of a pipeline (the first entry of a batch) is verified
+// good. The first job of a pipeline (the first entry of a batch or run) is verified
 // under the key's public half: that proves the key pair and the signing code
 // agree. Every other job is signed a second time and the two signatures are
 // compared: Ed25519 is deterministic, so a transient fault in either
 // computation shows as a difference, at the cost of a signature where a
 // verification costs about 2.5 (docs/performance.md, "Trade-off: the
-// read-back check"). The batch's last entry is verified too, by the caller
-// (AppendBatch::VerifyLastSignature). A mismatch aborts the program before
+// read-back check"). The last entry of each transaction is verified too, by
+// the caller (AppendBatch::VerifyLastSignature). A mismatch aborts the program before
 // anything is committed. An entry that cannot be encoded comes back with its
 // error (and every later one is chained to a zero hash): the caller must not
 // store it or anything after it.
@@ -50,7 +50,7 @@
 
 namespace probity {
 
-constexpr std::size_t kSignInFlightMax = 512;
+constexpr std::size_t kSignInFlightMax = 2048;
 constexpr unsigned kSignThreadsMax = 2;
 
 class SignPipeline {
@@ -88,6 +88,8 @@ class SignPipeline {
   std::optional<Done> TryTake();
   std::optional<Done> Take();
   std::size_t in_flight() const;
+  // The seq of the oldest job, done or not; nullopt if nothing is in flight.
+  std::optional<std::int64_t> head_seq() const;
 
  private:
   struct Slot {

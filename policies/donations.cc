@@ -346,7 +346,7 @@ Result<Decision> DonationDecider::DecideGift(const DonationRequest& r) {
   return Decide(scope->pack, scope->info, *donor, gift, history);
 }
 
-void DonationDecider::Accepted(const DonationRequest& r) {
+void DonationDecider::Accepted(const DonationRequest& r, std::int64_t seq) {
   auto totals = method_minor_.find(std::make_pair(r.scope, r.method));
   PROBITY_ASSERT(totals != method_minor_.end());  // DecideGift loaded it
   auto sum = totals->second.find(r.method);
@@ -355,6 +355,7 @@ void DonationDecider::Accepted(const DonationRequest& r) {
   auto donor = donors_.find(DonorKey(r.scope, r.subject));
   PROBITY_ASSERT(donor != donors_.end());  // DecideGift loaded it; only Trim() drops one
   Merge(donor->second.gifts, Compact(r.amount_minor, r.date, r.election, r.nature));
+  donor->second.last_seq = seq;
   Count(donor->second, donor->first);
 }
 
@@ -363,25 +364,41 @@ Result<Recorded> DonationDecider::Record(AppendBatch& batch, const DonationReque
   PROBITY_ASSIGN_OR_RETURN(out.decision, DecideGift(r));
   if (!out.decision.accepted) return Status::PolicyViolation(out.decision.message);
   PROBITY_ASSIGN_OR_RETURN(out.seq, batch.Add(DonationDraft(r, out.decision)));
-  Accepted(r);
+  Accepted(r, out.seq);
   return out;
 }
 
-void DonationDecider::Trim() {
-  // Interned elections are never dropped one by one; a file that names this
-  // many distinct ones starts over.
-  constexpr std::size_t kElectionsMax = 1 << 16;
-  if (elections_.size() > kElectionsMax) {
-    Reset();
-    return;
-  }
-  while (cache_bytes_ > cache_bytes_max_ && !lru_.empty()) {
-    auto victim = donors_.find(*lru_.back());
+void DonationDecider::Trim(std::int64_t stored_below) {
+  // Interned elections are never dropped one by one; a file that names more
+  // than elections_max_ distinct ones drops every donor it may, and interns
+  // again those the donors kept name.
+  const bool reintern = elections_.size() > elections_max_;
+  for (auto it = lru_.end(); it != lru_.begin() && (reintern || cache_bytes_ > cache_bytes_max_);) {
+    --it;
+    auto victim = donors_.find(**it);
     PROBITY_ASSERT(victim != donors_.end());
-    lru_.pop_back();  // before the key it points to goes
+    if (victim->second.last_seq >= stored_below) continue;  // a gift may still be in flight
+    it = lru_.erase(it);  // before the key it points to goes
     cache_bytes_ -= victim->second.bytes;
     donors_.erase(victim);
   }
+  if (reintern) Reintern();
+}
+
+void DonationDecider::Reintern() {
+  std::vector<std::string> kept{std::string()};
+  std::unordered_map<std::string, std::uint32_t> ids;
+  for (auto& [key, donor] : donors_) {
+    for (CompactGift& g : donor.gifts) {
+      const std::uint32_t old_id = g.election_and_nature >> 1;
+      if (old_id == 0) continue;
+      auto [it, added] = ids.emplace(elections_[old_id], static_cast<std::uint32_t>(kept.size()));
+      if (added) kept.push_back(elections_[old_id]);
+      g.election_and_nature = it->second << 1 | (g.election_and_nature & 1);
+    }
+  }
+  elections_.swap(kept);
+  election_ids_.swap(ids);
 }
 
 void DonationDecider::Reset() {

@@ -4,6 +4,7 @@
 #ifndef PROBITY_POLICIES_DONATIONS_H_
 #define PROBITY_POLICIES_DONATIONS_H_
 
+#include <limits>
 #include <list>
 #include <map>
 #include <memory>
@@ -60,6 +61,9 @@ struct Recorded {
 // bound holds on the order of 100,000 donors (estimated from Count, not
 // measured).
 constexpr std::size_t kDeciderCacheBytesMax = std::size_t{32} << 20;
+// Distinct elections a DonationDecider interns before Trim interns again
+// those its cached donors name (tests pass a smaller one).
+constexpr std::size_t kDeciderElectionsMax = std::size_t{1} << 16;
 
 // Decides gifts one after another, as RecordDonation decides one: each
 // decision sees the ledger as read through `store` plus every gift this
@@ -81,8 +85,9 @@ constexpr std::size_t kDeciderCacheBytesMax = std::size_t{32} << 20;
 // Not thread safe; `store` must outlive it.
 class DonationDecider {
  public:
-  explicit DonationDecider(Store& store, std::size_t cache_bytes_max = kDeciderCacheBytesMax)
-      : store_(store), cache_bytes_max_(cache_bytes_max) {}
+  explicit DonationDecider(Store& store, std::size_t cache_bytes_max = kDeciderCacheBytesMax,
+                           std::size_t elections_max = kDeciderElectionsMax)
+      : store_(store), cache_bytes_max_(cache_bytes_max), elections_max_(elections_max) {}
   // The decision, nothing written; InvalidArgument / NotFound for a request
   // that cannot be decided (unknown donor or scope, wrong currency...).
   Result<Decision> DecideGift(const DonationRequest& r);
@@ -91,12 +96,14 @@ class DonationDecider {
   // message) when refused; nothing is added then.
   Result<Recorded> Record(AppendBatch& batch, const DonationRequest& r);
   // Drops the least recently used donors until the cache is within its bound
-  // (and everything if too many distinct elections were interned). Call it
-  // only when every gift this decider accepted can be read through `store`
-  // (after a commit): a donor dropped earlier would come back without the
-  // gifts still waiting in a batch. Between two calls the cache grows by at
-  // most what the decisions in between read and accepted.
-  void Trim();
+  // (and every donor it may drop if too many distinct elections were
+  // interned), keeping those with a gift at or after `stored_below`: the
+  // gifts before that seq must be readable through `store` (committed, or
+  // stored in the open transaction), the later ones may still wait in the
+  // signing pipeline (AppendRun), and a donor dropped with such a gift would
+  // come back without it. Between two calls the cache grows by at most what
+  // the decisions in between read and accepted.
+  void Trim(std::int64_t stored_below = std::numeric_limits<std::int64_t>::max());
   // Forgets everything (another writer appended, or a batch was rolled back).
   void Reset();
   std::size_t cache_bytes() const { return cache_bytes_; }
@@ -116,6 +123,7 @@ class DonationDecider {
     std::vector<CompactGift> gifts;
     std::list<const DonorKey*>::iterator lru;  // its place in lru_
     std::size_t bytes = 0;              // as counted in cache_bytes_
+    std::int64_t last_seq = -1;         // of the last gift accepted, -1 if none
   };
 
   Result<const BoundScope*> Scope(const std::string& id);
@@ -126,12 +134,15 @@ class DonationDecider {
   CompactGift Compact(std::int64_t net_minor, const Date& date, const std::string& election,
                       const std::string& nature);
   static void Merge(std::vector<CompactGift>& gifts, const CompactGift& gift);
+  // Interns again only the elections the cached gifts name (Trim).
+  void Reintern();
   void Expand(const std::vector<CompactGift>& gifts);  // into past_
   void Count(DonorEntry& entry, const DonorKey& key);  // updates entry.bytes, cache_bytes_
-  void Accepted(const DonationRequest& r);
+  void Accepted(const DonationRequest& r, std::int64_t seq);
 
   Store& store_;
   const std::size_t cache_bytes_max_;
+  const std::size_t elections_max_;
   std::map<std::string, std::unique_ptr<BoundScope>> scopes_;
   std::map<std::pair<std::string, std::string>, std::map<std::string, std::int64_t>>
       method_minor_;  // (scope, method) -> the History totals LoadHistory gives for it

@@ -2,6 +2,8 @@
 
 #include <future>
 #include <map>
+#include <memory>
+#include <optional>
 
 #include "ledger/encoding.h"
 #include "ledger/money.h"
@@ -84,41 +86,55 @@ struct Outcome {
   std::string reason;
 };
 
-// Sentinel: a batch with nothing to record is rolled back, not an error.
-const char* const kNothingRecorded = "probity-import: nothing recorded in this batch";
+// A batch being decided, or decided and sealed (its entries are the ones the
+// next AppendRun::Commit commits).
+struct Decided {
+  std::vector<Row> rows;
+  std::vector<Outcome> outcomes;
+  std::map<std::string, std::int64_t> ids;  // external id -> line, of the rows recorded
+  std::uint64_t bytes_read = 0;             // where the reader stood after it
+};
 
 // State kept across the batches of one run.
 struct Run {
-  Ledger& ledger;
-  const NamedKey& key;
   const ImportOptions& options;
   DonationDecider decider;
-  std::int64_t first_seq = 0;      // ledger size when the run started
-  std::int64_t expected_size = 0;  // ledger size after our last commit
+  std::unique_ptr<AppendRun> append;
+  std::int64_t first_seq = 0;  // ledger size when the run started
   ImportProgress progress;
 };
 
-Outcome DecideRow(Run& run, AppendBatch& batch, const Row& row,
-                  std::map<std::string, std::int64_t>& batch_ids, Status* fatal) {
+// `earlier`: the rows recorded by the batch sealed before this one, which may
+// not be stored yet (FindExternalId would not see them).
+Outcome DecideRow(Run& run, Decided& cur, std::size_t i, const Decided* earlier, Status* fatal) {
+  const Row& row = cur.rows[i];
   if (!row.error.empty()) return {Outcome::kRejected, row.error};
   const std::string& id = row.request.external_id;
-  Result<std::optional<std::int64_t>> found = batch.store_unflushed().FindExternalId(id);
+  std::optional<std::int64_t> line;
+  const Decided* const batches[] = {&cur, earlier};
+  for (const Decided* d : batches) {
+    if (d == nullptr || line.has_value()) continue;
+    auto it = d->ids.find(id);
+    if (it != d->ids.end()) line = it->second;
+  }
+  AppendBatch& batch = run.append->batch();
+  Result<std::optional<std::int64_t>> found =
+      line.has_value() ? std::optional<std::int64_t>() : batch.store_unflushed().FindExternalId(id);
   if (!found.ok()) {
     *fatal = found.status();
     return {};
   }
   if (found->has_value() && found->value() < run.first_seq) return {Outcome::kSkipped, ""};
-  auto earlier = batch_ids.find(id);
-  if (found->has_value() || earlier != batch_ids.end()) {
-    std::string where = earlier != batch_ids.end()
-                            ? "line " + std::to_string(earlier->second)
+  if (line.has_value() || found->has_value()) {
+    std::string where = line.has_value()
+                            ? "line " + std::to_string(*line)
                             : "an earlier line (entry " + std::to_string(found->value()) + ")";
     return {Outcome::kRejected, "duplicate external id " + id + ": the same as " + where +
                                     "; give each gift its own external_id"};
   }
   Result<Recorded> recorded = run.decider.Record(batch, row.request);
   if (recorded.ok()) {
-    batch_ids.emplace(id, row.line);
+    cur.ids.emplace(id, row.line);
     return {Outcome::kRecorded, ""};
   }
   const Status& st = recorded.status();
@@ -129,53 +145,75 @@ Outcome DecideRow(Run& run, AppendBatch& batch, const Row& row,
   return {};
 }
 
-// Decides and appends one batch in one transaction; fills `outcomes`.
-Status AppendBatchOfRows(Run& run, const std::vector<Row>& rows, std::vector<Outcome>* outcomes) {
-  outcomes->assign(rows.size(), Outcome{});
-  std::int64_t end_seq = -1;
-  Result<std::vector<std::int64_t>> seqs =
-      run.ledger.Append(run.key, [&](AppendBatch& batch) -> Status {
-        // Someone else appended since our last batch: what we cached may be stale.
-        if (batch.next_seq() != run.expected_size) run.decider.Reset();
-        std::map<std::string, std::int64_t> batch_ids;
-        bool any = false;
-        for (std::size_t i = 0; i < rows.size(); ++i) {
-          Status fatal;
-          (*outcomes)[i] = DecideRow(run, batch, rows[i], batch_ids, &fatal);
-          PROBITY_RETURN_IF_ERROR(fatal);
-          any = any || (*outcomes)[i].kind == Outcome::kRecorded;
-        }
-        end_seq = batch.next_seq();
-        return any ? Status::OK() : Status::NotFound(kNothingRecorded);
-      });
-  if (!seqs.ok()) {
-    // Nothing was written, so the decider may have counted gifts that are not
-    // in the ledger: forget them.
-    run.decider.Reset();
-    if (seqs.status().IsNotFound() && seqs.status().message() == kNothingRecorded) {
-      return Status::OK();
-    }
-    return seqs.status();
-  }
-  run.expected_size = end_seq;
-  return Status::OK();
-}
-
-Status Report(Run& run, const std::vector<Row>& rows, const std::vector<Outcome>& outcomes) {
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const Outcome& o = outcomes[i];
+Status Report(Run& run, const Decided& batch) {
+  run.progress.rows += static_cast<std::int64_t>(batch.rows.size());
+  run.progress.bytes_read = batch.bytes_read;
+  for (std::size_t i = 0; i < batch.rows.size(); ++i) {
+    const Outcome& o = batch.outcomes[i];
     if (o.kind == Outcome::kRecorded) ++run.progress.recorded;
     if (o.kind == Outcome::kSkipped) ++run.progress.skipped;
     if (o.kind != Outcome::kRejected) continue;
     ++run.progress.rejected;
     if (run.options.on_reject) {
-      PROBITY_RETURN_IF_ERROR(run.options.on_reject({rows[i].line, o.reason, rows[i].fields}));
+      PROBITY_RETURN_IF_ERROR(
+          run.options.on_reject({batch.rows[i].line, batch.outcomes[i].reason, batch.rows[i].fields}));
     }
   }
-  // The batch is committed: every gift the decider counted is in the store.
-  run.decider.Trim();
   if (run.options.on_progress) run.options.on_progress(run.progress);
   return Status::OK();
+}
+
+// Commits the sealed batch, reports it and begins the next transaction.
+// False if another writer appended in between: the entries added since the
+// seal were dropped, and what the decider cached is stale.
+Result<bool> CommitSealed(Run& run, std::optional<Decided>& sealed) {
+  PROBITY_RETURN_IF_ERROR(run.append->Commit());
+  // Every gift the decider counted up to the seal is stored; those after it
+  // are still being signed, and their donors stay cached.
+  run.decider.Trim(run.append->committed_end());
+  PROBITY_RETURN_IF_ERROR(Report(run, *sealed));
+  sealed.reset();
+  PROBITY_ASSIGN_OR_RETURN(bool kept, run.append->Resume());
+  if (!kept) run.decider.Reset();
+  return kept;
+}
+
+Status Stopped(const Status& st, std::int64_t line) {
+  return st.WithContext("import stopped at line " + std::to_string(line) +
+                        " (rows before it are recorded; run the same command again to resume)");
+}
+
+// Decides the rows of `cur`, adding their entries after the seal of the batch
+// before it; commits that one once kImportLookaheadRows rows of `cur` are
+// decided (or all of them), so the workers sign `cur` while it commits.
+Status DecideBatch(Run& run, Decided& cur, std::optional<Decided>& sealed) {
+  const std::size_t n = cur.rows.size();
+  for (;;) {  // once, unless another writer appended at the commit in between
+    cur.outcomes.assign(n, Outcome{});
+    cur.ids.clear();
+    bool again = false;
+    for (std::size_t i = 0; i <= n && !again; ++i) {
+      if (sealed.has_value() && (i == std::min(n, kImportLookaheadRows))) {
+        const std::int64_t line = sealed->rows.front().line;
+        Result<bool> kept = CommitSealed(run, sealed);
+        if (!kept.ok()) return Stopped(kept.status(), line);
+        again = !kept.value();
+      }
+      if (i == n || again) continue;
+      Status fatal;
+      cur.outcomes[i] = DecideRow(run, cur, i, sealed.has_value() ? &*sealed : nullptr, &fatal);
+      if (!fatal.ok()) {
+        // The batch before this one is whole: keep it.
+        if (sealed.has_value()) {
+          const std::int64_t line = sealed->rows.front().line;
+          Status st = CommitSealed(run, sealed).status();
+          if (!st.ok()) return Stopped(st, line);
+        }
+        return Stopped(fatal, cur.rows.front().line);
+      }
+    }
+    if (!again) return Status::OK();
+  }
 }
 
 Row ReadRow(const ImportColumns& columns, const std::string& scope, CsvRecord& record) {
@@ -309,28 +347,27 @@ Result<ImportProgress> ImportDonations(Ledger& ledger, const NamedKey& key, std:
   PROBITY_RETURN_IF_ERROR(LoadScope(ledger.store(), options.scope).status());
   CsvReader reader(csv);
   PROBITY_ASSIGN_OR_RETURN(ImportColumns columns, ReadHeader(reader, options));
-  Run run{ledger, key, options, DonationDecider(ledger.store(), options.cache_bytes_max), 0, 0,
-          {}};
+  Run run{options, DonationDecider(ledger.store(), options.cache_bytes_max), nullptr, 0, {}};
   PROBITY_ASSIGN_OR_RETURN(run.first_seq, ledger.store().EntryCount());
-  run.expected_size = run.first_seq;
-  std::vector<Outcome> outcomes;
+  PROBITY_ASSIGN_OR_RETURN(run.append, AppendRun::Start(ledger, key));
+  std::optional<Decided> sealed;
   // Batch k + 1 is read and converted on another thread while batch k is
   // decided and appended: neither depends on the ledger (see ReadBatch).
   std::future<Result<RowBatch>> next = ReadBatchAsync(reader, columns, options);
   for (;;) {
     PROBITY_ASSIGN_OR_RETURN(RowBatch batch, next.get());
-    run.progress.rows += static_cast<std::int64_t>(batch.rows.size());
-    run.progress.bytes_read = batch.bytes_read;
     if (batch.rows.empty()) break;
     if (batch.more) next = ReadBatchAsync(reader, columns, options);
-    Status st = AppendBatchOfRows(run, batch.rows, &outcomes);
-    if (!st.ok()) {
-      return st.WithContext("import stopped at line " + std::to_string(batch.rows.front().line) +
-                            " (rows before it are recorded; run the same command again to "
-                            "resume)");
-    }
-    PROBITY_RETURN_IF_ERROR(Report(run, batch.rows, outcomes));
+    Decided cur{std::move(batch.rows), {}, {}, batch.bytes_read};
+    PROBITY_RETURN_IF_ERROR(DecideBatch(run, cur, sealed));
+    run.append->Seal();
+    sealed = std::move(cur);
     if (!batch.more) break;
+  }
+  if (sealed.has_value()) {
+    Status st = run.append->Commit();
+    if (st.ok()) st = Report(run, *sealed);
+    if (!st.ok()) return Stopped(st, sealed->rows.front().line);
   }
   return run.progress;
 }

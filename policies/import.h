@@ -38,6 +38,10 @@ namespace probity {
 
 constexpr std::size_t kImportBatchRowsDefault = 1000;
 constexpr std::size_t kImportBatchRowsMax = 100000;
+// Rows of the next batch decided (and queued for signing) before a batch
+// commits, so the signers work while it commits. Their entries wait in the
+// signing pipeline with what is left of the batch: at most half of it.
+constexpr std::size_t kImportLookaheadRows = kSignInFlightMax / 2;
 
 // Where each named column is in the file; -1 when absent (optional ones).
 struct ImportColumns {

@@ -1,6 +1,11 @@
 // The write path: one transaction per Append, a checkpoint after each, the
-// signer set enforced, and nothing written when anything fails.
+// signer set enforced, and nothing written when anything fails; an AppendRun
+// commits exactly what it sealed and drops what it signed ahead when another
+// writer appended between its transactions.
 #include "ledger/ledger.h"
+
+#include <thread>
+#include <vector>
 
 #include "ledger/encoding.h"
 #include "ledger/verify.h"
@@ -188,6 +193,113 @@ TEST_F(LedgerAppendTest, AnEntryThatCannotBeEncodedIsRefusedByAddAndTheBatchGoes
   Result<VerifyReport> report = VerifyLedger(*ledger_);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_TRUE(report->failure.ok()) << report->failure.ToString();
+}
+
+
+class AppendRunTest : public LedgerAppendTest {
+ protected:
+  static EntryDraft Gift(std::int64_t amount_minor) {
+    return EntryDraft{"donation", Json{{"anonymous", true}, {"amount_minor", amount_minor},
+                                       {"currency", "EUR"}, {"method", "cash"},
+                                       {"date", "2026-05-01"}, {"scope", "fr-pres-2027"}}};
+  }
+  static void Add(AppendRun& run, std::int64_t amount_minor) {
+    ASSERT_TRUE(run.batch().Add(Gift(amount_minor)).ok());
+  }
+  // What another process sees: a second connection to the same file.
+  std::int64_t CommittedCount() {
+    auto other = Ledger::Open(path_, Pass(), FastKdf());
+    EXPECT_TRUE(other.ok()) << other.status().ToString();
+    return other.ok() ? other.value()->store().EntryCount().value() : -1;
+  }
+  std::vector<std::int64_t> Amounts(std::int64_t from) {
+    std::vector<std::int64_t> out;
+    for (std::int64_t seq = from; seq < Count(); ++seq) {
+      Json e = DecodeEntry(ledger_->store().GetEntry(seq).value().body).value();
+      out.push_back(e.value("amount_minor", std::int64_t{-1}));
+    }
+    return out;
+  }
+  void ExpectVerifies() {
+    Result<VerifyReport> report = VerifyLedger(*ledger_);
+    ASSERT_TRUE(report.ok()) << report.status().ToString();
+    EXPECT_TRUE(report->failure.ok()) << report->failure.ToString();
+  }
+};
+
+TEST_F(AppendRunTest, CommitsWhatWasSealedAndStoresTheRestInTheNextTransaction) {
+  const std::int64_t base = Count();
+  auto run = AppendRun::Start(*ledger_, key_);
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  for (std::int64_t a : {101, 102, 103}) ASSERT_NO_FATAL_FAILURE(Add(**run, a));
+  EXPECT_EQ((*run)->Seal(), base + 3);
+  for (std::int64_t a : {104, 105}) ASSERT_NO_FATAL_FAILURE(Add(**run, a));
+  EXPECT_EQ(CommittedCount(), base);
+  ASSERT_TRUE((*run)->Commit().ok());
+  // The two entries after the seal are not in the file, not even uncommitted.
+  EXPECT_EQ(Count(), base + 3);
+  EXPECT_EQ(CommittedCount(), base + 3);
+  EXPECT_EQ(LatestCheckpoint().tree_size, static_cast<std::uint64_t>(base + 3));
+  EXPECT_EQ((*run)->committed_end(), base + 3);
+  ASSERT_TRUE((*run)->Resume().value());
+  ASSERT_NO_FATAL_FAILURE(Add(**run, 106));
+  EXPECT_EQ((*run)->Seal(), base + 6);
+  ASSERT_TRUE((*run)->Commit().ok());
+  run->reset();
+  EXPECT_EQ(Amounts(base), (std::vector<std::int64_t>{101, 102, 103, 104, 105, 106}));
+  Checkpoint cp = LatestCheckpoint();
+  EXPECT_EQ(cp.tree_size, static_cast<std::uint64_t>(base + 6));
+  EXPECT_EQ(cp.root_hash, TreeRoot(ledger_->store(), cp.tree_size).value());
+  ExpectVerifies();
+}
+
+TEST_F(AppendRunTest, AnotherWriterBetweenTransactionsDropsWhatWasSignedAhead) {
+  const std::int64_t base = Count();
+  auto run = AppendRun::Start(*ledger_, key_);
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  for (std::int64_t a : {201, 202}) ASSERT_NO_FATAL_FAILURE(Add(**run, a));
+  (*run)->Seal();
+  for (std::int64_t a : {203, 204}) ASSERT_NO_FATAL_FAILURE(Add(**run, a));
+  ASSERT_TRUE((*run)->Commit().ok());
+  {
+    auto other = Ledger::Open(path_, Pass(), FastKdf());
+    ASSERT_TRUE(other.ok());
+    ASSERT_TRUE(other.value()->Append(key_, [](AppendBatch& b) {
+      return b.Add(Gift(999)).status();
+    }).ok());
+  }
+  Result<bool> resumed = (*run)->Resume();
+  ASSERT_TRUE(resumed.ok()) << resumed.status().ToString();
+  EXPECT_FALSE(resumed.value());
+  EXPECT_EQ((*run)->batch().next_seq(), base + 3);  // after the other writer's entry
+  ASSERT_NO_FATAL_FAILURE(Add(**run, 205));
+  (*run)->Seal();
+  ASSERT_TRUE((*run)->Commit().ok());
+  run->reset();
+  EXPECT_EQ(Amounts(base), (std::vector<std::int64_t>{201, 202, 999, 205}));
+  ExpectVerifies();
+}
+
+TEST_F(AppendRunTest, NothingSealedCommitsNothingAndAnUncommittedRunLeavesNoTrace) {
+  const std::int64_t base = Count();
+  const std::size_t checkpoints = ledger_->store().AllCheckpoints().value().size();
+  {
+    auto run = AppendRun::Start(*ledger_, key_);
+    ASSERT_TRUE(run.ok()) << run.status().ToString();
+    EXPECT_EQ((*run)->Seal(), base);
+    ASSERT_TRUE((*run)->Commit().ok());
+    ASSERT_TRUE((*run)->Resume().value());
+    for (std::int64_t a : {301, 302}) ASSERT_NO_FATAL_FAILURE(Add(**run, a));
+    (*run)->Seal();
+    ASSERT_NO_FATAL_FAILURE(Add(**run, 303));
+    while (!(*run)->SealedStored()) std::this_thread::yield();
+    EXPECT_EQ(Count(), base + 2);  // stored in the open transaction, not committed
+    EXPECT_EQ(CommittedCount(), base);
+  }  // destroyed before its commit
+  EXPECT_EQ(Count(), base);
+  EXPECT_EQ(ledger_->store().AllCheckpoints().value().size(), checkpoints);
+  EXPECT_GE(AppendEntry("donation", Gift(304).fields), base);  // the write lock is free
+  ExpectVerifies();
 }
 
 }  // namespace

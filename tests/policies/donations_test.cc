@@ -279,6 +279,40 @@ TEST_F(DonationsTest, FecElectionsCountApartAndExcessCarriesAnObligation) {
   ExpectVerifies();
 }
 
+TEST_F(DonationsTest, DeciderInterningElectionsAgainKeepsEachGiftsElection) {
+  ASSERT_TRUE(Scope("us-2026", kUs).ok());
+  std::string first = Donor("person", "US", "US", "Acme", "Engineer");
+  std::string second = Donor("person", "US", "US", "Acme", "Engineer");
+  // Interned in order of use: G2026 (by `second`) then P2026 (by `first`).
+  // Interned again in the cache's order, by subject, P2026 comes first: every
+  // id changes, so a gift left with its old id would read as the other election.
+  if (second < first) std::swap(first, second);
+  DonationDecider decider(ledger_->store(), kDeciderCacheBytesMax, /*elections_max=*/1);
+  // The rules of the cap a gift breaks, as recorded (FEC: an obligation, not a refusal).
+  auto over_cap = [&](const DonationRequest& r) {
+    std::int64_t seq = -1;
+    Result<std::vector<std::int64_t>> added = ledger_->Append(key_, [&](AppendBatch& batch) {
+      PROBITY_ASSIGN_OR_RETURN(Recorded rec, decider.Record(batch, r));
+      seq = rec.seq;
+      return Status::OK();
+    });
+    EXPECT_TRUE(added.ok()) << added.status().ToString();
+    if (!added.ok()) return false;
+    const Json e = EntryAt(seq);
+    return e.contains("obligations") && e["obligations"][0]["rule"] == "30116-cap";
+  };
+  const std::int64_t start = Count();
+  EXPECT_FALSE(over_cap(Req(second, "3000.00", "USD", "cheque", "2026-03-01", "us-2026", "G2026")));
+  EXPECT_FALSE(over_cap(Req(first, "3000.00", "USD", "cheque", "2026-03-01", "us-2026", "P2026")));
+  decider.Trim(start);  // both donors kept (as if their gifts were still being signed)
+  ASSERT_EQ(decider.cached_donors(), 2u);
+  EXPECT_TRUE(over_cap(Req(first, "600.00", "USD", "cheque", "2026-03-02", "us-2026", "P2026")));
+  EXPECT_TRUE(over_cap(Req(second, "600.00", "USD", "cheque", "2026-03-02", "us-2026", "G2026")));
+  EXPECT_FALSE(over_cap(Req(first, "3500.00", "USD", "cheque", "2026-03-02", "us-2026", "G2026")));
+  EXPECT_FALSE(over_cap(Req(second, "3500.00", "USD", "cheque", "2026-03-02", "us-2026", "P2026")));
+  ExpectVerifies();
+}
+
 TEST_F(DonationsTest, ObligationsAreListedOverdueFirstAndCleared) {
   ASSERT_TRUE(Scope("us-2026", kUs).ok());
   ASSERT_TRUE(Scope("uk-party", kUk).ok());

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 #include <random>
 #include <sstream>
 
@@ -38,12 +39,14 @@ class ImportTest : public testing::LedgerTest {
     bob_ = AddPerson("Bob");
   }
   Result<ImportProgress> Import(const std::string& csv, std::size_t batch_rows = 1000,
-                                std::size_t cache_bytes_max = kDeciderCacheBytesMax) {
+                                std::size_t cache_bytes_max = kDeciderCacheBytesMax,
+                                std::function<void(const ImportProgress&)> on_progress = {}) {
     std::istringstream in(csv);
     ImportOptions o;
     o.scope = kScope;
     o.batch_rows = batch_rows;
     o.cache_bytes_max = cache_bytes_max;
+    o.on_progress = std::move(on_progress);
     rejects_.clear();
     o.on_reject = [this](const ImportReject& r) {
       rejects_.push_back(r);
@@ -153,17 +156,60 @@ TEST_F(ImportTest, ProgressAfterEachBatchCountsThatBatchNotTheOneReadAhead) {
 TEST_F(ImportTest, DuplicateRowsInOneFileAreRejectedInAndAcrossBatches) {
   const std::string row = alice_ + ",10,EUR,cheque,2027-01-10\n";
   const std::string csv = std::string(kHeader) + row + row + bob_ + ",5,EUR,card,2027-01-10\n" +
-                          row;
-  Result<ImportProgress> p = Import(csv, 2);  // lines 2-3 in one batch, 4-5 in the next
+                          row + bob_ + ",6,EUR,card,2027-01-10\n" +
+                          bob_ + ",7,EUR,card,2027-01-10\n" + row;
+  // Batches of two: lines 2-3, 4-5, 6-7, 8. Line 5 is decided while the batch
+  // of line 2 may still be signing (AppendRun), line 8 after it committed.
+  Result<ImportProgress> p = Import(csv, 2);
   ASSERT_TRUE(p.ok()) << p.status().ToString();
-  EXPECT_EQ(p->recorded, 2);
-  ASSERT_EQ(rejects_.size(), 2u);
+  EXPECT_EQ(p->recorded, 4);
+  ASSERT_EQ(rejects_.size(), 3u);
   EXPECT_EQ(rejects_[0].line, 3);
   EXPECT_NE(rejects_[0].reason.find("duplicate external id sha256:"), std::string::npos);
   EXPECT_NE(rejects_[0].reason.find("the same as line 2"), std::string::npos);
   EXPECT_EQ(rejects_[1].line, 5);
-  EXPECT_NE(rejects_[1].reason.find("the same as an earlier line"), std::string::npos);
-  EXPECT_EQ(Donations(), 2);
+  EXPECT_NE(rejects_[1].reason.find("the same as line 2"), std::string::npos);
+  EXPECT_EQ(rejects_[2].line, 8);
+  EXPECT_NE(rejects_[2].reason.find("the same as an earlier line (entry "), std::string::npos);
+  EXPECT_EQ(Donations(), 4);
+}
+
+TEST_F(ImportTest, AnotherWriterBetweenBatchesGetsTheRowsDecidedAheadDecidedAgain) {
+  const std::string csv = std::string(kHeader) + alice_ + ",100,EUR,cheque,2027-01-10\n" +
+                          alice_ + ",100,EUR,cheque,2027-01-11\n" +   // 3
+                          alice_ + ",4000,EUR,cheque,2027-01-12\n" +  // 4
+                          bob_ + ",2300,EUR,cheque,2027-01-12\n" +    // 5
+                          bob_ + ",2300,EUR,cheque,2027-01-13\n";     // 6
+  // Batches of two: lines 4-5 are decided, and signed, before the batch of
+  // lines 2-3 commits. Right after that commit another writer records 500 EUR
+  // from Alice, so line 4 must now be refused: 100 + 100 + 500 + 4,000 is over
+  // her 4,600 EUR cap. Bob's two gifts reach his cap exactly: a decider that
+  // still counted the first decision of line 5 would refuse one of them.
+  auto other = Ledger::Open(path_, testing::Pass(), testing::FastKdf());
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  int batches = 0;
+  Result<ImportProgress> p = Import(csv, 2, kDeciderCacheBytesMax, [&](const ImportProgress&) {
+    if (++batches != 1) return;
+    DonationRequest r;
+    r.subject = alice_;
+    r.amount_minor = 50000;
+    r.currency = "EUR";
+    r.method = "card";
+    r.date = D("2027-01-11");
+    r.scope = kScope;
+    Result<Recorded> rec = RecordDonation(*other.value(), key_, r);
+    EXPECT_TRUE(rec.ok()) << rec.status().ToString();
+  });
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->recorded, 4);
+  ASSERT_EQ(rejects_.size(), 1u);
+  EXPECT_EQ(rejects_[0].line, 4);
+  std::int64_t alice_total = 0;
+  const std::vector<DonationRecord> gifts = LoadDonations(ledger_->store(), kScope, alice_).value();
+  for (const DonationRecord& d : gifts) alice_total += d.amount_minor;
+  EXPECT_EQ(alice_total, 70000);
+  EXPECT_EQ(Donations(), 5);
+  ExpectVerifies();
 }
 
 TEST_F(ImportTest, MalformedRowsAreRejectedWithLineAndReasonAndNothingWritten) {
