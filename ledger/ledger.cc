@@ -211,6 +211,8 @@ Result<std::vector<std::int64_t>> Ledger::AppendLocked(
 
 Result<std::unique_ptr<AppendRun>> AppendRun::Start(Ledger& ledger, const NamedKey& key) {
   std::unique_ptr<AppendRun> run(new AppendRun(ledger, key));
+  // Its commits come back to back: the log is copied on the side.
+  PROBITY_RETURN_IF_ERROR(ledger.store().StartBackgroundCheckpoints());
   PROBITY_ASSIGN_OR_RETURN(bool resumed, run->Resume());
   PROBITY_ASSERT(resumed);  // nothing was in flight
   return run;
@@ -219,6 +221,7 @@ Result<std::unique_ptr<AppendRun>> AppendRun::Start(Ledger& ledger, const NamedK
 AppendRun::~AppendRun() {
   batch_.reset();  // stops the workers; what they held is dropped
   if (open_) ledger_.store().Rollback();
+  ledger_.store().StopBackgroundCheckpoints();
 }
 
 std::int64_t AppendRun::Seal() {

@@ -103,6 +103,10 @@ class AppendBatch {
 // seal; the entries after it stay in the pipeline, unstored, until Resume
 // begins the next transaction. A crash loses the uncommitted entries only.
 //
+// The run's commits come back to back, so while it lives the store copies the
+// write-ahead log into the file on a thread of its own
+// (Store::StartBackgroundCheckpoints), not inside every other commit.
+//
 // Between Commit and Resume the write lock is free. If another writer
 // appended in that gap, Resume drops every entry still in flight and the
 // batch starts again from the new tail: the caller must decide those entries

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "ledger/encoding.h"
+#include "ledger/wal_checkpointer.h"
 
 namespace probity {
 namespace {
@@ -112,6 +113,26 @@ Result<Salt> ReadSalt(const std::string& path) {
 }  // namespace
 
 Status Store::ApplyKey(const SecretBytes& key, const Salt& salt) {
+  PROBITY_RETURN_IF_ERROR(ApplyKey(*db_, path_, key, salt));
+  key_ = SecretBytes(key.size());
+  std::memcpy(key_.data(), key.data(), key.size());
+  salt_ = salt;
+  return Status::OK();
+}
+
+Status Store::StartBackgroundCheckpoints() {
+  if (checkpointer_ != nullptr) return Status::OK();
+  PROBITY_ASSIGN_OR_RETURN(std::unique_ptr<Db> db, Db::Open(path_, /*create=*/false));
+  PROBITY_RETURN_IF_ERROR(ApplyKey(*db, path_, key_, salt_));
+  checkpointer_ = std::make_unique<WalCheckpointer>(*db_, std::move(db));
+  return Status::OK();
+}
+
+std::int64_t Store::background_checkpoints() const {
+  return checkpointer_ == nullptr ? 0 : checkpointer_->checkpoints();
+}
+
+Status Store::ApplyKey(Db& db, const std::string& path, const SecretBytes& key, const Salt& salt) {
   // SQLCipher raw key with explicit salt: x'<64 hex key><32 hex salt>'.
   PROBITY_ASSERT(key.size() == kSymmetricKeyBytes);
   SecretBytes text(3 + 2 * (kSymmetricKeyBytes + kSaltBytes));
@@ -125,25 +146,25 @@ Status Store::ApplyKey(const SecretBytes& key, const Salt& salt) {
     *out++ = kHex[b & 0xf];
   }
   *out = '\'';
-  if (sqlite3_key(db_->raw(), text.data(), static_cast<int>(text.size())) != SQLITE_OK) {
-    return db_->Error("setting the database key");
+  if (sqlite3_key(db.raw(), text.data(), static_cast<int>(text.size())) != SQLITE_OK) {
+    return db.Error("setting the database key");
   }
-  PROBITY_RETURN_IF_ERROR(db_->Exec("PRAGMA cipher_page_size = 4096;"));
+  PROBITY_RETURN_IF_ERROR(db.Exec("PRAGMA cipher_page_size = 4096;"));
   // Reading the schema is the first access that decrypts page 1.
-  Result<std::int64_t> probe = QueryInt64(*db_, "SELECT count(*) FROM sqlite_master");
+  Result<std::int64_t> probe = QueryInt64(db, "SELECT count(*) FROM sqlite_master");
   if (!probe.ok()) {
-    return Status::WrongPassphrase("the passphrase does not open " + path_ +
+    return Status::WrongPassphrase("the passphrase does not open " + path +
                                    " (or the file is not a Probity ledger, or its first page is "
                                    "damaged); check --passphrase-file / PROBITY_PASSPHRASE_FILE");
   }
-  PROBITY_RETURN_IF_ERROR(db_->Exec(
+  PROBITY_RETURN_IF_ERROR(db.Exec(
       "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;"
       "PRAGMA cache_size = -65536; PRAGMA busy_timeout = " +
       std::to_string(kBusyTimeoutMs) + ";"));
   // An unknown pragma is silently ignored, and a build may fix secure_delete
   // off: read it back, since erasure relies on it (SECURITY.md).
   PROBITY_ASSIGN_OR_RETURN(std::int64_t secure_delete,
-                           QueryInt64(*db_, "PRAGMA secure_delete"));
+                           QueryInt64(db, "PRAGMA secure_delete"));
   if (secure_delete != 1) {
     return Status::IoError("this SQLite build refuses PRAGMA secure_delete = ON; erased keys "
                            "could survive in free pages, so the ledger is not opened");

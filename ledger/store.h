@@ -26,6 +26,7 @@
 #include "ledger/merkle.h"
 #include "ledger/sqlite.h"
 #include "ledger/status.h"
+#include "ledger/wal_checkpointer.h"
 
 namespace probity {
 
@@ -144,6 +145,13 @@ class Store : public NodeReader {
   [[nodiscard]] Status BeginWrite();  // BEGIN IMMEDIATE: takes the write lock
   [[nodiscard]] Status Commit();
   void Rollback();
+  // Checkpoints the write-ahead log on a thread and a connection of their own
+  // until StopBackgroundCheckpoints (ledger/wal_checkpointer.h): for a long
+  // run of commits. Opens the second connection with this store's key.
+  [[nodiscard]] Status StartBackgroundCheckpoints();
+  void StopBackgroundCheckpoints() { checkpointer_.reset(); }
+  // Checkpoints run in the background so far (tests); 0 when not started.
+  std::int64_t background_checkpoints() const;
 
   [[nodiscard]] Status PutMeta(const std::string& name, const std::string& value);
   Result<std::string> GetMeta(const std::string& name);
@@ -245,6 +253,9 @@ class Store : public NodeReader {
 
  private:
   Store(std::string path, std::unique_ptr<Db> db) : path_(std::move(path)), db_(std::move(db)) {}
+  // Keys `db`, a connection to `path`, and sets the PRAGMAs every one needs.
+  [[nodiscard]] static Status ApplyKey(Db& db, const std::string& path, const SecretBytes& key,
+                                       const Salt& salt);
   [[nodiscard]] Status ApplyKey(const SecretBytes& key, const Salt& salt);
   [[nodiscard]] Status CreateSchema();
   [[nodiscard]] Status CheckIsLedger();
@@ -255,6 +266,9 @@ class Store : public NodeReader {
   std::string path_;
   std::unique_ptr<Db> db_;
   SecretBytes donor_index_key_;  // DeriveSubkey(database key, kDonorIndexContext)
+  SecretBytes key_;              // the database key, for a second connection
+  Salt salt_{};
+  std::unique_ptr<WalCheckpointer> checkpointer_;  // before db_ in destruction: it uses it
 };
 
 }  // namespace probity
