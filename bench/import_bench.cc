@@ -14,11 +14,16 @@
 // is its SHA-256). Timed: ImportDonations over that file with the default
 // batch of 1,000 rows: parse, policy decision, encode, sign on two threads,
 // read back, store, one checkpoint per batch; everything but the passphrase
-// KDF that `probity donation import` adds once per run.
+// KDF that `probity donation import` adds once per run. The import decides
+// and signs the next batch while one commits (AppendRun), and copies the
+// write-ahead log into the file on a second connection and thread
+// (WalCheckpointer).
 //
 // The raw limit: the entries, tree nodes and checkpoints the import wrote,
 // read back 1,000 at a time (not timed) and inserted into a new SQLCipher
-// file with the store's PRAGMAs and schema, one transaction per 1,000 rows.
+// file with the store's PRAGMAs and schema, one transaction per 1,000 rows,
+// on one thread, with SQLite's own autocheckpoint (every 1,000 log frames,
+// inside the commit that reaches them): what one connection does unaided.
 //
 // Peak memory: getrusage(RUSAGE_SELF).ru_maxrss right after the import, before
 // the raw run reads anything back. Compare N = 100,000 with N = 1,000,000 in

@@ -231,12 +231,6 @@ std::int64_t AppendRun::Seal() {
   return seal_;
 }
 
-bool AppendRun::SealedStored() {
-  PROBITY_ASSERT(open_);
-  (void)batch_->StoreSigned(/*wait=*/false);  // an error sticks and Commit returns it
-  return batch_->stored_end_ >= seal_;
-}
-
 Status AppendRun::Commit() {
   PROBITY_ASSERT(open_ && batch_->store_below_ == seal_);
   open_ = false;

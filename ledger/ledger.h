@@ -58,8 +58,6 @@ class AppendBatch {
   // pipeline fully verifies only its first entry; Ledger::Append and
   // AppendRun call this after the last store, before the commit.
   void VerifyLastSignature() const;
-  // Entries still in the pipeline, signed or not.
-  std::size_t in_flight() const { return pipeline_ == nullptr ? 0 : pipeline_->in_flight(); }
 
  private:
   friend class Ledger;
@@ -124,9 +122,6 @@ class AppendRun {
   // Marks the entries added so far as the batch the next Commit commits;
   // returns the seal (one past its last entry). Later entries are held back.
   std::int64_t Seal();
-  // True when every sealed entry is stored, so Commit will not wait for the
-  // signers. Stores those that are ready.
-  bool SealedStored();
   // Stores the sealed entries (waiting for their signatures), checkpoints at
   // the seal and commits. A seal with nothing new commits nothing. On error
   // the transaction is rolled back and the run is over.
