@@ -276,11 +276,16 @@ DonationDecider::CompactGift DonationDecider::Compact(std::int64_t net_minor, co
 }
 
 // Adds `gift` to the entry alike in year, election and nature (PastGiftsAlike
-// on the compact form), or as a new one. A donor has few, so a linear search;
-// the vector grows by one, as a doubling would take twice the memory.
-void DonationDecider::Merge(std::vector<CompactGift>& gifts, const CompactGift& gift) {
+// on the compact form), or as a new one; a gift at or under the de-minimis
+// amount `small` is never merged, nor merged into. A donor has few entries,
+// so a linear search; the vector grows by one, as a doubling would take twice
+// the memory.
+void DonationDecider::Merge(std::vector<CompactGift>& gifts, const CompactGift& gift,
+                            std::optional<std::int64_t> small) {
+  const auto merges = [&](std::int64_t net) { return !small.has_value() || net > *small; };
   for (CompactGift& g : gifts) {
-    if (g.year == gift.year && g.election_and_nature == gift.election_and_nature) {
+    if (merges(gift.net_minor) && merges(g.net_minor) && g.year == gift.year &&
+        g.election_and_nature == gift.election_and_nature) {
       g.net_minor += gift.net_minor;
       return;
     }
@@ -313,9 +318,10 @@ Result<DonationDecider::DonorEntry*> DonationDecider::Donor(const BoundScope& sc
   PROBITY_ASSIGN_OR_RETURN(entry.facts, LoadDonorFacts(store_, subject));
   PROBITY_ASSIGN_OR_RETURN(std::vector<StandingGift> gifts,
                            store_.DonorGifts(scope.info.id, subject));
+  const std::optional<std::int64_t> small = DeMinimisMinor(scope.pack);
   for (const StandingGift& g : gifts) {
     PROBITY_ASSIGN_OR_RETURN(Date date, ParseDate(g.date));
-    Merge(entry.gifts, Compact(g.net_minor, date, g.election, g.nature));
+    Merge(entry.gifts, Compact(g.net_minor, date, g.election, g.nature), small);
   }
   it = donors_.emplace(std::move(key), std::move(entry)).first;
   lru_.push_front(&it->first);
@@ -354,7 +360,10 @@ void DonationDecider::Accepted(const DonationRequest& r, std::int64_t seq) {
   if (r.subject.empty()) return;
   auto donor = donors_.find(DonorKey(r.scope, r.subject));
   PROBITY_ASSERT(donor != donors_.end());  // DecideGift loaded it; only Trim() drops one
-  Merge(donor->second.gifts, Compact(r.amount_minor, r.date, r.election, r.nature));
+  auto scope = scopes_.find(r.scope);
+  PROBITY_ASSERT(scope != scopes_.end());  // DecideGift loaded it
+  Merge(donor->second.gifts, Compact(r.amount_minor, r.date, r.election, r.nature),
+        DeMinimisMinor(scope->second->pack));
   donor->second.last_seq = seq;
   Count(donor->second, donor->first);
 }

@@ -133,7 +133,8 @@ class DonationDecider {
   Result<DonorEntry*> Donor(const BoundScope& scope, const std::string& subject);
   CompactGift Compact(std::int64_t net_minor, const Date& date, const std::string& election,
                       const std::string& nature);
-  static void Merge(std::vector<CompactGift>& gifts, const CompactGift& gift);
+  static void Merge(std::vector<CompactGift>& gifts, const CompactGift& gift,
+                    std::optional<std::int64_t> small);
   // Interns again only the elections the cached gifts name (Trim).
   void Reintern();
   void Expand(const std::vector<CompactGift>& gifts);  // into past_

@@ -197,14 +197,6 @@ bool CheckMethodTotal(Ctx& c, const Rule& rule) {
                              " (" + Amount(c.pack, limit) + ")");
 }
 
-// The pack's de-minimis amount, if it has one.
-std::optional<std::int64_t> DeMinimisMinor(const Pack& pack) {
-  for (const Rule& r : pack.rules) {
-    if (r.type == RuleType::kDeMinimis) return r.amount_minor;
-  }
-  return std::nullopt;
-}
-
 // The donor's reportable total in the window with this gift. A payment at or
 // under the de-minimis amount is not a donation at all (PPERA s.52(2)(b)), so
 // it is neither added to the aggregate nor reportable itself: 0 for such a gift.
@@ -323,8 +315,18 @@ Result<Decision> Decide(const Pack& pack, const ScopeInfo& scope, const DonorFac
   return out;
 }
 
-bool PastGiftsAlike(const PastGift& a, const PastGift& b) {
-  // What InWindow and the rules' nature filters read, and nothing else.
+std::optional<std::int64_t> DeMinimisMinor(const Pack& pack) {
+  for (const Rule& r : pack.rules) {
+    if (r.type == RuleType::kDeMinimis) return r.amount_minor;
+  }
+  return std::nullopt;
+}
+
+bool PastGiftsAlike(const Pack& pack, const PastGift& a, const PastGift& b) {
+  // What InWindow and the rules' nature filters read; and ReportableTotal
+  // skips each gift at or under the de-minimis amount on its own.
+  const std::optional<std::int64_t> small = DeMinimisMinor(pack);
+  if (small.has_value() && (a.net_minor <= *small || b.net_minor <= *small)) return false;
   return a.date.year == b.date.year && a.election == b.election && a.nature == b.nature;
 }
 

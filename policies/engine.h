@@ -47,17 +47,22 @@ struct GiftFacts {
 // Decide reads of a past gift only its net, the year of its date, its
 // election and its nature (a rule's window is the scope, the calendar year
 // or the election; a rule counts some natures). So gifts alike in those
-// (PastGiftsAlike) decide the same merged into one with their nets summed:
-// that keeps a donor's history in the import's cache a few entries long
-// (policies/donations.h). tests/policies/engine_model_test.cc holds Decide
-// to it; a rule that reads more of a past gift must change PastGiftsAlike.
+// (PastGiftsAlike) decide the same merged into one with their nets summed,
+// except a gift at or under the pack's de-minimis amount: the reporting
+// threshold leaves out each such gift on its own (PPERA s.52(2)(b)), so it
+// is never merged. That keeps a donor's history in the import's cache a few
+// entries long (policies/donations.h). tests/policies/engine_model_test.cc
+// holds Decide to it; a rule that reads more of a past gift must change
+// PastGiftsAlike.
 struct PastGift {
   std::int64_t net_minor = 0;
   Date date;
   std::string election;
   std::string nature = "gift";
 };
-bool PastGiftsAlike(const PastGift& a, const PastGift& b);
+bool PastGiftsAlike(const Pack& pack, const PastGift& a, const PastGift& b);
+// The pack's de-minimis amount (a kDeMinimis rule's), if it has one.
+std::optional<std::int64_t> DeMinimisMinor(const Pack& pack);
 
 // What a decision reads of the past, without owning it: whoever keeps the
 // history (the policy replay's running one, a caller's History) lends it for

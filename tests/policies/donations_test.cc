@@ -398,6 +398,25 @@ TEST_F(DonationsTest, UkFlagsAreWrittenInTheEntry) {
   ExpectRefused(Req("", "600.00", "GBP", "transfer", "2026-02-10", "uk-party"), "s.54(1)(b)");
 }
 
+TEST_F(DonationsTest, UkGiftsUnderTheDeMinimisStayOutOfTheReportableTotal) {
+  ASSERT_TRUE(Scope("uk-party", kUk).ok());
+  const std::string gb = Donor("person", "GB", "GB");
+  // Five payments of 400 GBP are not donations (s.52(2)(b)): the 600 GBP gift
+  // is reportable on its own, not as 2,600 GBP. A history that merged the five
+  // into one 2,000 GBP gift would flag it, and verify's replay would not.
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_GE(Record(Req(gb, "400.00", "GBP", "transfer", "2026-02-10", "uk-party")), 0);
+  }
+  const std::int64_t gift = Record(Req(gb, "600.00", "GBP", "transfer", "2026-02-11", "uk-party"));
+  ASSERT_GE(gift, 0);
+  EXPECT_FALSE(EntryAt(gift).contains("flags")) << EntryAt(gift).dump();
+  // Over the threshold counted gift by gift: flagged.
+  const std::int64_t more = Record(Req(gb, "2000.00", "GBP", "transfer", "2026-02-12", "uk-party"));
+  ASSERT_GE(more, 0);
+  EXPECT_EQ(EntryAt(more)["flags"], Json::array({"s62-report-units"}));
+  ExpectVerifies();
+}
+
 TEST_F(DonationsTest, CheckGivesTheSameDecisionAndWritesNothing) {
   FrScope();
   ASSERT_TRUE(Scope("us-2026", kUs).ok());

@@ -285,7 +285,7 @@ std::string MergedDiffers(const Pack& pack, const ScopeInfo& scope, const DonorF
   merged.scope_method_minor = h.scope_method_minor;
   for (const PastGift& p : h.donor_gifts) {
     auto alike = std::find_if(merged.donor_gifts.begin(), merged.donor_gifts.end(),
-                              [&](const PastGift& q) { return PastGiftsAlike(p, q); });
+                              [&](const PastGift& q) { return PastGiftsAlike(pack, p, q); });
     if (alike == merged.donor_gifts.end()) {
       merged.donor_gifts.push_back(p);
     } else {
