@@ -1,5 +1,6 @@
 #include "ledger/replay.h"
 
+#include "ledger/assert.h"
 #include "ledger/crypto.h"
 #include "ledger/date.h"
 #include "ledger/encoding.h"
@@ -31,31 +32,34 @@ Status Replay::CheckRecord(const Json& e) {
     return CheckPolicyRecord(e);
   }
   if (kind == "donor_added") {
-    if (!donors_.insert(Str(e, "subject")).second) {
+    const std::size_t before = donors_.size();
+    donors_.Intern(Str(e, "subject"));
+    if (donors_.size() == before) {
       return Status::VerificationFailed("subject " + Str(e, "subject") + " registered twice");
     }
+    erased_.push_back(-1);
     return Status::OK();
   }
-  if (e.contains("subject") && donors_.count(Str(e, "subject")) == 0) {
-    return Status::VerificationFailed("names subject " + Str(e, "subject") +
-                                      ", who was never registered");
+  StringTable::Id subject = StringTable::kNone;
+  if (e.contains("subject")) {
+    subject = donors_.Find(Str(e, "subject"));
+    if (subject == StringTable::kNone) {
+      return Status::VerificationFailed("names subject " + Str(e, "subject") +
+                                        ", who was never registered");
+    }
   }
   // The register first: a refused entry must leave the erased-subject state as it was.
   PROBITY_RETURN_IF_ERROR(CheckGdprRecord(e));
-  PROBITY_RETURN_IF_ERROR(CheckSubjectRecord(e));
+  PROBITY_RETURN_IF_ERROR(CheckSubjectRecord(e, subject));
   if (kind == "donation") {
-    // Entries come in seq order, so the new donation goes at the end: a hint
-    // instead of a search through every earlier donation.
-    gifts_.insert_or_assign(gifts_.end(), seq,
-                            Gift{e.value("subject", ""), Str(e, "currency"), Str(e, "scope"),
-                                 Int(e, "amount_minor"), 0, Str(e, "date"), ""});
+    AddGift(e, seq, subject);
     if (e.contains("obligations")) {
       for (const Json& o : e["obligations"]) obligations_.insert({seq, Str(o, "rule")});
     }
   } else if (kind == "refund") {
-    return CheckRefund(e);
+    return CheckRefund(e, subject);
   } else if (kind == "correction") {
-    return CheckCorrection(e);
+    return CheckCorrection(e, subject);
   } else if (kind == "consent") {
     consents_[{Str(e, "subject"), Str(e, "purpose")}] = seq;
   } else if (kind == "consent_withdrawal") {
@@ -68,44 +72,65 @@ Status Replay::CheckRecord(const Json& e) {
   return Status::OK();
 }
 
+// Entries come in seq order, so the new donation goes at the end.
+void Replay::AddGift(const Json& e, std::int64_t seq, StringTable::Id subject) {
+  PROBITY_ASSERT(seq >= 0);
+  const auto at = static_cast<std::size_t>(seq);
+  if (gifts_.size() <= at) gifts_.resize(at + 1);
+  gifts_[at] = Gift{Int(e, "amount_minor"),
+                    0,
+                    subject,
+                    names_.Intern(Str(e, "currency")),
+                    names_.Intern(Str(e, "scope")),
+                    PackDateText(Str(e, "date")),
+                    0};
+}
+
+Replay::Gift* Replay::GiftAt(std::int64_t seq) {
+  if (seq < 0 || static_cast<std::uint64_t>(seq) >= gifts_.size()) return nullptr;
+  Gift& g = gifts_[static_cast<std::size_t>(seq)];
+  return g.scope == StringTable::kNone ? nullptr : &g;
+}
+
 // A refund names an earlier identified donation, in its currency, dated no
-// earlier, and never takes back more than is left of it.
-Status Replay::CheckRefund(const Json& e) {
-  auto it = gifts_.find(Int(e, "donation_seq"));
-  if (it == gifts_.end() || it->second.subject.empty() || it->second.subject != Str(e, "subject") ||
-      it->second.currency != Str(e, "currency") || Str(e, "date") < it->second.date ||
-      Int(e, "amount_minor") > it->second.amount_minor - it->second.refunded_minor) {
+// earlier, and never takes back more than is left of it. (Ids compare as
+// their strings: `subject` is the entry's, registered; a currency that no
+// donation has has no id.)
+Status Replay::CheckRefund(const Json& e, StringTable::Id subject) {
+  Gift* g = GiftAt(Int(e, "donation_seq"));
+  const PackedDate date = PackDateText(Str(e, "date"));
+  if (g == nullptr || g->subject == StringTable::kNone || g->subject != subject ||
+      g->currency != names_.Find(Str(e, "currency")) || date < g->date ||
+      Int(e, "amount_minor") > g->amount_minor - g->refunded_minor) {
     return Status::VerificationFailed(
         "refund does not match an earlier donation "
         "(donor, currency, date or amount left)");
   }
-  Gift& g = it->second;
-  g.refunded_minor += Int(e, "amount_minor");
-  if (g.first_refund_date.empty() || Str(e, "date") < g.first_refund_date) {
-    g.first_refund_date = Str(e, "date");
-  }
+  g->refunded_minor += Int(e, "amount_minor");
+  if (g->first_refund_date == 0 || date < g->first_refund_date) g->first_refund_date = date;
   return Status::OK();
 }
 
 // A correction restates an earlier donation with the same donor, scope and
 // currency, never below what was refunded nor dated after the first refund.
-Status Replay::CheckCorrection(const Json& e) {
-  auto it = gifts_.find(Int(e, "donation_seq"));
-  if (it == gifts_.end() || it->second.subject != e.value("subject", "") ||
-      it->second.scope != Str(e, "scope") || it->second.currency != Str(e, "currency")) {
+// `subject`: the entry's, registered, or kNone if it names none (anonymous).
+Status Replay::CheckCorrection(const Json& e, StringTable::Id subject) {
+  Gift* g = GiftAt(Int(e, "donation_seq"));
+  if (g == nullptr || g->subject != subject || g->scope != names_.Find(Str(e, "scope")) ||
+      g->currency != names_.Find(Str(e, "currency"))) {
     return Status::VerificationFailed(
         "correction does not match an earlier donation "
         "(donor, scope or currency)");
   }
-  Gift& g = it->second;
-  if (Int(e, "amount_minor") < g.refunded_minor ||
-      (!g.first_refund_date.empty() && Str(e, "date") > g.first_refund_date)) {
+  const PackedDate date = PackDateText(Str(e, "date"));
+  if (Int(e, "amount_minor") < g->refunded_minor ||
+      (g->first_refund_date != 0 && date > g->first_refund_date)) {
     return Status::VerificationFailed(
         "correction leaves the donation below what was refunded "
         "or dated after its first refund");
   }
-  g.amount_minor = Int(e, "amount_minor");
-  g.date = Str(e, "date");
+  g->amount_minor = Int(e, "amount_minor");
+  g->date = date;
   if (e.contains("obligations")) {
     for (const Json& o : e["obligations"]) {
       obligations_.insert({Int(e, "donation_seq"), Str(o, "rule")});

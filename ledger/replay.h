@@ -8,8 +8,9 @@
 #include <map>
 #include <set>
 #include <string>
-#include <unordered_set>
+#include <vector>
 
+#include "ledger/compact.h"
 #include "ledger/requests.h"
 #include "ledger/signers.h"
 
@@ -27,29 +28,38 @@ class Replay {
   [[nodiscard]] Status CheckRecord(const Json& entry);
   [[nodiscard]] Status CheckPolicyRecord(const Json& entry);
 
-  [[nodiscard]] Status CheckCorrection(const Json& entry);
-  [[nodiscard]] Status CheckRefund(const Json& entry);
+  // `subject`: the entry's, registered (CheckRecord), or kNone if it names none.
+  [[nodiscard]] Status CheckCorrection(const Json& entry, StringTable::Id subject);
+  [[nodiscard]] Status CheckRefund(const Json& entry, StringTable::Id subject);
   // Purposes, consents' purposes and the GDPR request register (replay_gdpr.cc).
   [[nodiscard]] Status CheckGdprRecord(const Json& entry);
   // donor_corrected, erasure, and what may name an erased subject
   // (replay_subject.cc).
-  [[nodiscard]] Status CheckSubjectRecord(const Json& entry);
-
+  [[nodiscard]] Status CheckSubjectRecord(const Json& entry, StringTable::Id subject);
+  // One donation as last restated: 40 bytes, strings as ids (a ledger of a
+  // million donations keeps a million of these).
   struct Gift {
-    std::string subject;  // empty if anonymous
-    std::string currency;
-    std::string scope;
     std::int64_t amount_minor = 0;  // as last restated
     std::int64_t refunded_minor = 0;
-    std::string date;               // as last restated
-    std::string first_refund_date;  // empty if never refunded
+    StringTable::Id subject = StringTable::kNone;   // in donors_; kNone if anonymous
+    StringTable::Id currency = StringTable::kNone;  // in names_
+    StringTable::Id scope = StringTable::kNone;     // in names_; kNone: no donation here
+    PackedDate date = 0;                            // as last restated
+    PackedDate first_refund_date = 0;               // 0 if never refunded
   };
+  void AddGift(const Json& entry, std::int64_t seq, StringTable::Id subject);
+  // The donation at `seq`, or null if there is none.
+  Gift* GiftAt(std::int64_t seq);
+
   SignerSet signers_;
-  // Looked up for every entry that names a subject, never walked in order:
-  // hashed, since a sorted set of many donors costs a string comparison per level.
-  std::unordered_set<std::string> donors_;
-  std::map<std::string, std::int64_t> erased_;  // subject -> seq of its erasure
-  std::map<std::int64_t, Gift> gifts_;          // by seq, inserted in increasing seq
+  // The registered subjects (donor_added), each once: looked up for every
+  // entry that names one, and the id it gives is the subject in a Gift.
+  StringTable donors_;
+  std::vector<std::int64_t> erased_;  // by subject id: seq of its erasure, or -1
+  StringTable names_;                 // donations' scopes and currencies
+  // By seq (a row for every entry up to the last donation): donations come
+  // in seq order, and refunds and corrections find theirs without a search.
+  std::vector<Gift> gifts_;
   std::map<std::pair<std::string, std::string>, std::int64_t> consents_;  // in force
   std::map<std::string, std::string> packs_;   // adopted pack id -> sha256 hex
   std::set<std::string> scopes_;

@@ -12,20 +12,20 @@ namespace probity {
 //   refund or correction of an old gift) would be data about a person whose
 //   identity can no longer be read or checked.
 // The generic rule before this one already requires the subject registered.
-Status Replay::CheckSubjectRecord(const Json& e) {
-  if (!e.contains("subject")) return Status::OK();
-  const std::string& subject = e["subject"].get_ref<const std::string&>();
+Status Replay::CheckSubjectRecord(const Json& e, StringTable::Id subject_id) {
+  if (subject_id == StringTable::kNone) return Status::OK();  // names no subject
+  const std::string& subject = donors_.Text(subject_id);
   const std::string& kind = e["kind"].get_ref<const std::string&>();
-  auto erased = erased_.find(subject);
-  if (erased != erased_.end()) {
+  std::int64_t& erased_at = erased_.at(subject_id);
+  if (erased_at >= 0) {
     if (kind == "request_opened" || kind == "request_extended" || kind == "request_closed") {
       return Status::OK();
     }
-    return Status::VerificationFailed(
-        "an entry of kind " + kind + " names subject " + subject + ", who was erased at entry " +
-        std::to_string(erased->second) + "; only GDPR requests may name an erased subject");
+    return Status::VerificationFailed("an entry of kind " + kind + " names subject " + subject +
+                                      ", who was erased at entry " + std::to_string(erased_at) +
+                                      "; only GDPR requests may name an erased subject");
   }
-  if (kind == "erasure") erased_.emplace(subject, e["seq"].get<std::int64_t>());
+  if (kind == "erasure") erased_at = e["seq"].get<std::int64_t>();
   return Status::OK();
 }
 

@@ -1,5 +1,6 @@
 #include "policies/policy_replay.h"
 
+#include "ledger/assert.h"
 #include "policies/donations.h"
 
 namespace probity {
@@ -32,7 +33,31 @@ bool SameMember(const Json& want, const Json& recorded, const char* field) {
 }  // namespace
 
 void PolicyReplay::Disclose(const std::string& subject, const DonorPii& pii) {
-  disclosed_[subject] = pii;
+  Donor& d = donor_[DonorId(subject)];
+  d.disclosed = true;
+  d.nationality = names_.Intern(pii.nationality);
+  d.residence = names_.Intern(pii.residence);
+  d.has_employer_and_occupation = !pii.employer.empty() && !pii.occupation.empty();
+}
+
+PolicyReplay::Id PolicyReplay::DonorId(const std::string& subject) {
+  const Id id = donors_.Intern(subject);
+  if (id == donor_.size()) donor_.emplace_back();
+  return id;
+}
+
+std::vector<PastGift>& PolicyReplay::HistoryOf(Id donor, Id scope) {
+  auto& by_scope = donor_.at(donor).gifts;
+  for (auto& [id, gifts] : by_scope) {
+    if (id == scope) return gifts;
+  }
+  return by_scope.emplace_back(scope, std::vector<PastGift>()).second;
+}
+
+PolicyReplay::Gift* PolicyReplay::GiftAt(std::int64_t seq) {
+  if (seq < 0 || static_cast<std::uint64_t>(seq) >= gifts_.size()) return nullptr;
+  Gift& g = gifts_[static_cast<std::size_t>(seq)];
+  return g.scope == kNone ? nullptr : &g;
 }
 
 Status PolicyReplay::Apply(const Json& e) {
@@ -40,14 +65,12 @@ Status PolicyReplay::Apply(const Json& e) {
   if (kind == "donation") return ApplyDonation(e);
   if (kind == "refund" || kind == "correction") {
     // The ledger replay has checked that the donation exists and matches.
-    auto it = gifts_.find(Int(e, "donation_seq"));
-    if (it == gifts_.end()) return Failed(e, "names no earlier donation");
-    Gift& g = it->second;
-    if (kind == "correction") return ApplyCorrection(e, g);
-    g.refunded_minor += Int(e, "amount_minor");
-    if (!g.subject.empty()) {
-      donor_gifts_.at(g.subject).at(g.scope)[g.past_index].net_minor =
-          g.amount_minor - g.refunded_minor;
+    Gift* g = GiftAt(Int(e, "donation_seq"));
+    if (g == nullptr) return Failed(e, "names no earlier donation");
+    if (kind == "correction") return ApplyCorrection(e, *g);
+    g->refunded_minor += Int(e, "amount_minor");
+    if (g->donor != kNone) {
+      HistoryOf(g->donor, g->scope)[g->past_index].net_minor = g->amount_minor - g->refunded_minor;
     }
   } else if (kind == "policy_adopted") {
     Result<Pack> pack =
@@ -58,9 +81,12 @@ Status PolicyReplay::Apply(const Json& e) {
     auto pack = packs_.find(Str(e, "pack_id"));
     if (pack == packs_.end()) return Failed(e, "the scope's pack was not adopted");
     PROBITY_ASSIGN_OR_RETURN(ScopeInfo info, ScopeInfoOf(e));
-    scopes_[info.id] = BoundScope{info, pack->second, Int(e, "seq")};
+    const Id id = names_.Intern(info.id);
+    scopes_[id].bound = BoundScope{std::move(info), pack->second, Int(e, "seq")};
   } else if (kind == "donor_added") {
-    donor_types_[Str(e, "subject")] = Str(e, "donor_type");
+    Donor& d = donor_[DonorId(Str(e, "subject"))];
+    d.added = true;
+    d.donor_type = names_.Intern(Str(e, "donor_type"));
   }
   return Status::OK();
 }
@@ -68,26 +94,30 @@ Status PolicyReplay::Apply(const Json& e) {
 // Decides the gift against the running history as it stands (every earlier
 // gift), then adds it.
 Status PolicyReplay::ApplyDonation(const Json& e) {
-  static const std::string kNone, kGift = "gift";
+  static const std::string kNoText, kGift = "gift";
   Gift g;
-  g.subject = StrOr(e, "subject", kNone);
-  g.scope = Str(e, "scope");
+  const std::string& subject = StrOr(e, "subject", kNoText);
+  if (!subject.empty()) g.donor = DonorId(subject);  // else anonymous
+  g.scope = names_.Intern(Str(e, "scope"));
   g.amount_minor = Int(e, "amount_minor");
-  g.method = Str(e, "method");
-  PROBITY_ASSIGN_OR_RETURN(g.date, ParseDate(Str(e, "date")));
-  g.election = StrOr(e, "election", kNone);
-  g.nature = StrOr(e, "nature", kGift);
-  MethodTotals& totals = method_totals_[g.scope];
-  std::vector<PastGift>* past = nullptr;
-  if (!g.subject.empty()) past = &donor_gifts_[g.subject][g.scope];
+  g.method = names_.Intern(Str(e, "method"));
+  PROBITY_ASSIGN_OR_RETURN(const Date date, ParseDate(Str(e, "date")));
+  g.date = PackDate(date);
+  g.election = names_.Intern(StrOr(e, "election", kNoText));
+  g.nature = names_.Intern(StrOr(e, "nature", kGift));
+  MethodTotals& totals = scopes_[g.scope].totals;
+  std::vector<PastGift>* past = g.donor == kNone ? nullptr : &HistoryOf(g.donor, g.scope);
   const HistoryView history{past == nullptr ? std::span<const PastGift>() : *past, &totals};
   PROBITY_RETURN_IF_ERROR(Decide(e, g, history));
-  totals[g.method] += g.amount_minor;
+  totals[names_.Text(g.method)] += g.amount_minor;
   if (past != nullptr) {
-    g.past_index = past->size();
-    past->push_back(PastGift{g.amount_minor, g.date, g.election, g.nature});
+    PROBITY_ASSERT(past->size() < UINT32_MAX);
+    g.past_index = static_cast<std::uint32_t>(past->size());
+    past->push_back(PastGift{g.amount_minor, date, names_.Text(g.election), names_.Text(g.nature)});
   }
-  gifts_.emplace_hint(gifts_.end(), Int(e, "seq"), std::move(g));  // seq order: at the end
+  const auto seq = static_cast<std::size_t>(Int(e, "seq"));  // seq order: at the end
+  if (gifts_.size() <= seq) gifts_.resize(seq + 1);
+  gifts_[seq] = g;
   return Status::OK();
 }
 
@@ -97,65 +127,67 @@ Status PolicyReplay::ApplyDonation(const Json& e) {
 Status PolicyReplay::ApplyCorrection(const Json& e, Gift& g) {
   Gift restated = g;
   restated.amount_minor = Int(e, "amount_minor");
-  restated.method = Str(e, "method");
-  PROBITY_ASSIGN_OR_RETURN(restated.date, ParseDate(Str(e, "date")));
-  MethodTotals& totals = method_totals_.at(g.scope);
+  restated.method = names_.Intern(Str(e, "method"));
+  PROBITY_ASSIGN_OR_RETURN(const Date date, ParseDate(Str(e, "date")));
+  restated.date = PackDate(date);
+  MethodTotals& totals = scopes_.at(g.scope).totals;
   MethodTotals totals_without = totals;
-  totals_without[g.method] -= g.amount_minor;
+  totals_without[names_.Text(g.method)] -= g.amount_minor;
   std::vector<PastGift> past_without;
   std::vector<PastGift>* past = nullptr;
-  if (!g.subject.empty()) {
-    past = &donor_gifts_.at(g.subject).at(g.scope);
+  if (g.donor != kNone) {
+    past = &HistoryOf(g.donor, g.scope);
     past_without = *past;
     past_without.erase(past_without.begin() + static_cast<std::ptrdiff_t>(g.past_index));
   }
   PROBITY_RETURN_IF_ERROR(Decide(e, restated, HistoryView{past_without, &totals_without}));
-  totals[g.method] -= g.amount_minor;
-  totals[restated.method] += restated.amount_minor;
+  totals[names_.Text(g.method)] -= g.amount_minor;
+  totals[names_.Text(restated.method)] += restated.amount_minor;
   if (past != nullptr) {
     PastGift& p = (*past)[g.past_index];
     p.net_minor = restated.amount_minor - restated.refunded_minor;
-    p.date = restated.date;
+    p.date = date;
   }
-  g = std::move(restated);
+  g = restated;
   return Status::OK();
 }
 
 Status PolicyReplay::Decide(const Json& e, const Gift& gift, const HistoryView& history) {
   auto scope = scopes_.find(gift.scope);
-  if (scope == scopes_.end()) {
-    return Failed(e, "the gift is for scope " + gift.scope + ", which was never added");
+  if (scope == scopes_.end() || !scope->second.bound.has_value()) {
+    return Failed(e,
+                  "the gift is for scope " + names_.Text(gift.scope) + ", which was never added");
   }
+  const BoundScope& bound = *scope->second.bound;
   DonorFacts donor;
-  donor.anonymous = gift.subject.empty();
+  donor.anonymous = gift.donor == kNone;
   if (!donor.anonymous) {
-    auto pii = disclosed_.find(gift.subject);
-    if (pii == disclosed_.end()) {  // erased: its facts cannot be read any more
+    const Donor& d = donor_[gift.donor];
+    if (!d.disclosed) {  // erased: its facts cannot be read any more
       ++skipped_;
       return Status::OK();
     }
-    donor.subject = gift.subject;
-    donor.donor_type = donor_types_.at(gift.subject);
-    donor.nationality = pii->second.nationality;
-    donor.residence = pii->second.residence;
-    donor.has_employer_and_occupation =
-        !pii->second.employer.empty() && !pii->second.occupation.empty();
+    PROBITY_ASSERT(d.added);  // the ledger replay refuses a gift of a donor never added
+    donor.subject = donors_.Text(gift.donor);
+    donor.donor_type = names_.Text(d.donor_type);
+    donor.nationality = names_.Text(d.nationality);
+    donor.residence = names_.Text(d.residence);
+    donor.has_employer_and_occupation = d.has_employer_and_occupation;
   }
-  GiftFacts facts{gift.amount_minor, Str(e, "currency"), gift.method,
-                  gift.date,         gift.election,      gift.nature};
-  Result<Decision> d =
-      probity::Decide(scope->second.pack, scope->second.info, donor, facts, history);
+  GiftFacts facts{gift.amount_minor,     Str(e, "currency"),         names_.Text(gift.method),
+                  UnpackDate(gift.date), names_.Text(gift.election), names_.Text(gift.nature)};
+  Result<Decision> d = probity::Decide(bound.pack, bound.info, donor, facts, history);
   if (!d.ok()) return Failed(e, "the gift does not fit its scope: " + d.status().message());
   if (!d->accepted) {
     return Failed(e, "the recorded gift breaks rule " + d->rule_id + " of pack " +
-                         scope->second.info.pack_id + ": " + d->message);
+                         bound.info.pack_id + ": " + d->message);
   }
   Json want = Json::object();
   AddDecisionFields(d.value(), want);
   for (const char* field : {"obligations", "flags"}) {
     if (!SameMember(want, e, field)) {
       return Failed(e, std::string("the recorded ") + field + " are not what pack " +
-                           scope->second.info.pack_id +
+                           bound.info.pack_id +
                            " decides: " + want.value(field, Json::array()).dump());
     }
   }

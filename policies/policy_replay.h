@@ -12,10 +12,13 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
+#include "ledger/compact.h"
 #include "ledger/vault.h"
 #include "policies/scopes.h"
 
@@ -37,39 +40,65 @@ class PolicyReplay {
   std::int64_t skipped() const { return skipped_; }
 
  private:
-  // One recorded donation as last restated. Its PastGift (identified donors
-  // only) lives in its donor's running history, at past_index.
+  using Id = StringTable::Id;
+  static constexpr Id kNone = StringTable::kNone;
+
+  // One recorded donation as last restated, strings as ids in names_ (48
+  // bytes: a bundle of a million donations keeps a million). Its PastGift
+  // (identified donors only) lives in its donor's running history, at
+  // past_index.
   struct Gift {
-    std::string subject;  // empty if anonymous
-    std::string scope;
-    std::string method;
     std::int64_t amount_minor = 0;
     std::int64_t refunded_minor = 0;
-    Date date;
-    std::string election;
-    std::string nature;
-    std::size_t past_index = 0;
+    Id donor = kNone;  // in donors_; kNone if anonymous
+    Id scope = kNone;  // kNone: no donation at this seq
+    Id method = kNone;
+    Id election = kNone;  // "" if none
+    Id nature = kNone;
+    PackedDate date = 0;
+    std::uint32_t past_index = 0;
   };
+  // One donor: the facts a decision reads (donor_added, and the personal data
+  // disclosed) and the running history of its gifts in each scope (net of
+  // refunds, as corrected, in seq order). A donor gives in few scopes: a
+  // linear search.
+  struct Donor {
+    bool added = false;      // donor_added was applied
+    bool disclosed = false;  // else erased: its gifts are not re-decided
+    bool has_employer_and_occupation = false;
+    Id donor_type = kNone;  // in names_, as the other ids
+    Id nationality = kNone;
+    Id residence = kNone;
+    std::vector<std::pair<Id, std::vector<PastGift>>> gifts;  // by scope
+  };
+  // A scope: adopted (bound, once scope_added), and its gross per method,
+  // kept up to date by every donation and correction.
   using MethodTotals = std::map<std::string, std::int64_t>;  // method -> gross minor units
+  struct Scope {
+    std::optional<BoundScope> bound;
+    MethodTotals totals;
+  };
 
   [[nodiscard]] Status ApplyDonation(const Json& entry);
   [[nodiscard]] Status ApplyCorrection(const Json& entry, Gift& gift);
   [[nodiscard]] Status Decide(const Json& entry, const Gift& gift, const HistoryView& history);
+  // The subject's id in donors_ (and donor_), added if it is new.
+  Id DonorId(const std::string& subject);
+  // The donor's running history in the scope (empty at first).
+  std::vector<PastGift>& HistoryOf(Id donor, Id scope);
+  // The donation at `seq`, or null if there is none.
+  Gift* GiftAt(std::int64_t seq);
 
   std::map<std::string, Pack> packs_;  // adopted, by id
-  std::map<std::string, BoundScope> scopes_;
-  // By subject, looked up for every gift and never walked in order: hashed,
-  // since a sorted map of many donors costs a string comparison per level.
-  std::unordered_map<std::string, std::string> donor_types_;
-  std::unordered_map<std::string, DonorPii> disclosed_;
-  std::map<std::int64_t, Gift> gifts_;  // by donation seq, inserted in increasing seq
-  // The running histories the engine is given, kept up to date by every
-  // donation, refund and correction so that a decision lends them instead of
-  // rebuilding them: each donor's gifts per scope (net of refunds, as
-  // corrected, in seq order) and each scope's gross per method.
-  // (Nested by subject, then scope: found without building a key per gift.)
-  std::unordered_map<std::string, std::map<std::string, std::vector<PastGift>>> donor_gifts_;
-  std::map<std::string, MethodTotals> method_totals_;  // by scope
+  // The running state the engine is given, lent by every decision instead of
+  // rebuilt: each donor's gifts per scope, each scope's totals per method.
+  StringTable donors_;                    // subjects, each once
+  std::vector<Donor> donor_;              // by id in donors_
+  StringTable names_;                     // scopes, methods, elections, natures, donor facts
+  std::unordered_map<Id, Scope> scopes_;  // by scope id in names_ (nodes do not move)
+  // By seq (a row for every entry up to the last donation): donations come
+  // in seq order, refunds and corrections find theirs without a search.
+  std::vector<Gift> gifts_;
   std::int64_t decided_ = 0;
   std::int64_t skipped_ = 0;
 };

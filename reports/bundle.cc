@@ -6,6 +6,7 @@
 
 #include "ledger/encoding.h"
 #include "ledger/entry.h"
+#include "ledger/frontier_tree.h"
 #include "ledger/replay.h"
 #include "ledger/vault.h"
 #include "policies/policy_replay.h"
@@ -128,10 +129,26 @@ namespace {
 
 // ---------------------------------------------------------------- verifying
 
+// The tree sizes of the earlier checkpoints that parse (the others fail in
+// CheckEarlier, which needs no proof for them).
+std::vector<std::uint64_t> EarlierSizes(const BundleVerifyOptions& o) {
+  std::vector<std::uint64_t> sizes;
+  for (const std::string& text : o.earlier_checkpoints) {
+    Result<ParsedNote> note = ParseNote(text);
+    if (!note.ok()) continue;
+    Result<Checkpoint> cp = ParseCheckpointBody(note->body);
+    if (cp.ok()) sizes.push_back(cp->tree_size);
+  }
+  return sizes;
+}
+
 class BundleVerifier {
  public:
   BundleVerifier(BundleSource& source, const ParsedBundle& b, const BundleVerifyOptions& o)
-      : source_(source), b_(b), options_(o) {}
+      : source_(source),
+        b_(b),
+        options_(o),
+        tree_(static_cast<std::uint64_t>(b.count), EarlierSizes(o)) {}
   // The report, or the source's I/O error.
   Result<BundleReport> Run();
 
@@ -162,7 +179,9 @@ class BundleVerifier {
   Checkpoint checkpoint_;
   Replay replay_;
   PolicyReplay policy_;
-  MemoryTree tree_;
+  // The root and the nodes of the proofs to the earlier checkpoints, not
+  // every node: two hashes per entry would be most of what the checks keep.
+  FrontierTree tree_;
   std::string prev_hex_ = HexEncode(Hash{});  // what the next entry's prev must be
   std::string ledger_origin_, ledger_id_;
   std::vector<std::pair<std::string, std::string>> adopted_;
@@ -398,6 +417,9 @@ Status BundleVerifier::CheckEntries() {
     Checked* c = nullptr;
     PROBITY_RETURN_IF_ERROR(checks.Take(i, &c));
     PROBITY_RETURN_IF_ERROR(Apply(static_cast<std::int64_t>(i), *c));
+    // Freed here, while Apply has just read it: the worker that reuses the
+    // slot a window later would find every node of it out of the cache.
+    c->entry.value() = Json();
     checks.Release(i);
     ++report_.summary.entries;
   }

@@ -284,6 +284,18 @@ class StreamTest : public ::testing::Test {
     *g = restated;
   }
 
+  // A donation (60 times in 100), a refund (25) or a correction (15).
+  void Event(Tally& t) {
+    const std::int64_t roll = Pick(1, 100);
+    if (roll <= 60) {
+      Donation(t);
+    } else if (roll <= 85) {
+      Refund(t);
+    } else {
+      Correction(t);
+    }
+  }
+
   std::mt19937_64 rng_;
   std::int64_t seq_ = 1;
   PolicyReplay replay_;
@@ -295,16 +307,7 @@ class StreamTest : public ::testing::Test {
 
 TEST_F(StreamTest, RunningHistoryDecidesAsTheObviousWalk) {
   Tally t;
-  for (int i = 0; i < 4000; ++i) {
-    const std::int64_t roll = Pick(1, 100);
-    if (roll <= 60) {
-      ASSERT_NO_FATAL_FAILURE(Donation(t));
-    } else if (roll <= 85) {
-      ASSERT_NO_FATAL_FAILURE(Refund(t));
-    } else {
-      ASSERT_NO_FATAL_FAILURE(Correction(t));
-    }
-  }
+  for (int i = 0; i < 4000; ++i) ASSERT_NO_FATAL_FAILURE(Event(t));
   EXPECT_EQ(replay_.decided(), t.decided);
   EXPECT_EQ(replay_.skipped(), 0);
   // The stream reaches what depends on the history, in every direction.
@@ -317,6 +320,36 @@ TEST_F(StreamTest, RunningHistoryDecidesAsTheObviousWalk) {
   EXPECT_GT(t.corrections, 300);
   EXPECT_GT(t.corrections_refused, 10);
   EXPECT_GT(t.anonymous, 100);
+}
+
+// A donor's facts are those of the latest disclosure (a rectification
+// discloses the restated data again): the replay keeps them by the donor's
+// id, and must decide each gift with the facts in force then, as the obvious
+// way does from its map of donors. Nationality, residence and the employer
+// change under it, so the rules that read them accept and refuse by turns.
+TEST_F(StreamTest, RedisclosedFactsDecideAsTheObviousWalk) {
+  Tally t;
+  int redisclosed = 0;
+  const char* countries[] = {"FR", "US", "GB", "DE"};
+  for (int i = 0; i < 3000; ++i) {
+    if (Chance(5)) {
+      const char* nationality = countries[Pick(0, 3)];
+      const char* residence = Chance(70) ? nationality : countries[Pick(0, 3)];
+      const bool employer = Chance(60);
+      TestDonor d{donors_[static_cast<std::size_t>(Pick(0, 12))], "person",
+                  DonorPii{"Donor", nationality, residence, "1 Street", "", employer ? "ACME" : "",
+                           employer ? "clerk" : ""}};
+      replay_.Disclose(d.subject, d.pii);
+      obvious_.AddDonor(d);
+      ++redisclosed;
+    } else {
+      ASSERT_NO_FATAL_FAILURE(Event(t));
+    }
+  }
+  EXPECT_EQ(replay_.decided(), t.decided);
+  EXPECT_GT(redisclosed, 100);
+  EXPECT_GT(t.refused, 300);
+  EXPECT_GT(t.decided, 1000);
 }
 
 }  // namespace
