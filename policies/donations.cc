@@ -260,13 +260,7 @@ DonationDecider::CompactGift DonationDecider::Compact(std::int64_t net_minor, co
                                                       const std::string& nature) {
   PROBITY_ASSERT(IsValidDate(date));
   PROBITY_ASSERT(nature == "gift" || nature == "membership-fee");  // the entry schema's
-  std::uint32_t id = 0;
-  if (!election.empty()) {
-    auto [it, added] =
-        election_ids_.emplace(election, static_cast<std::uint32_t>(elections_.size()));
-    if (added) elections_.push_back(election);
-    id = it->second;
-  }
+  const StringTable::Id id = elections_->Intern(election);  // "" is 0
   PROBITY_ASSERT(id < (1u << 31));
   CompactGift g;
   g.net_minor = net_minor;
@@ -301,7 +295,7 @@ void DonationDecider::Expand(const std::vector<CompactGift>& gifts) {
     PastGift& p = past_[i];
     p.net_minor = g.net_minor;
     p.date = Date{static_cast<int>(g.year), 1, 1};  // a decision reads only the year
-    p.election = elections_[g.election_and_nature >> 1];
+    p.election = elections_->Text(g.election_and_nature >> 1);
     p.nature = (g.election_and_nature & 1) != 0 ? "membership-fee" : "gift";
   }
 }
@@ -318,10 +312,10 @@ Result<DonationDecider::DonorEntry*> DonationDecider::Donor(const BoundScope& sc
   PROBITY_ASSIGN_OR_RETURN(entry.facts, LoadDonorFacts(store_, subject));
   PROBITY_ASSIGN_OR_RETURN(std::vector<StandingGift> gifts,
                            store_.DonorGifts(scope.info.id, subject));
-  const std::optional<std::int64_t> small = DeMinimisMinor(scope.pack);
+  entry.de_minimis = DeMinimisMinor(scope.pack);
   for (const StandingGift& g : gifts) {
     PROBITY_ASSIGN_OR_RETURN(Date date, ParseDate(g.date));
-    Merge(entry.gifts, Compact(g.net_minor, date, g.election, g.nature), small);
+    Merge(entry.gifts, Compact(g.net_minor, date, g.election, g.nature), entry.de_minimis);
   }
   it = donors_.emplace(std::move(key), std::move(entry)).first;
   lru_.push_front(&it->first);
@@ -360,10 +354,8 @@ void DonationDecider::Accepted(const DonationRequest& r, std::int64_t seq) {
   if (r.subject.empty()) return;
   auto donor = donors_.find(DonorKey(r.scope, r.subject));
   PROBITY_ASSERT(donor != donors_.end());  // DecideGift loaded it; only Trim() drops one
-  auto scope = scopes_.find(r.scope);
-  PROBITY_ASSERT(scope != scopes_.end());  // DecideGift loaded it
   Merge(donor->second.gifts, Compact(r.amount_minor, r.date, r.election, r.nature),
-        DeMinimisMinor(scope->second->pack));
+        donor->second.de_minimis);
   donor->second.last_seq = seq;
   Count(donor->second, donor->first);
 }
@@ -381,7 +373,7 @@ void DonationDecider::Trim(std::int64_t stored_below) {
   // Interned elections are never dropped one by one; a file that names more
   // than elections_max_ distinct ones drops every donor it may, and interns
   // again those the donors kept name.
-  const bool reintern = elections_.size() > elections_max_;
+  const bool reintern = elections_->size() > elections_max_;
   for (auto it = lru_.end(); it != lru_.begin() && (reintern || cache_bytes_ > cache_bytes_max_);) {
     --it;
     auto victim = donors_.find(**it);
@@ -394,20 +386,21 @@ void DonationDecider::Trim(std::int64_t stored_below) {
   if (reintern) Reintern();
 }
 
+std::unique_ptr<StringTable> DonationDecider::NewElections() {
+  auto table = std::make_unique<StringTable>();
+  PROBITY_ASSERT(table->Intern("") == 0);
+  return table;
+}
+
 void DonationDecider::Reintern() {
-  std::vector<std::string> kept{std::string()};
-  std::unordered_map<std::string, std::uint32_t> ids;
+  std::unique_ptr<StringTable> kept = NewElections();
   for (auto& [key, donor] : donors_) {
     for (CompactGift& g : donor.gifts) {
-      const std::uint32_t old_id = g.election_and_nature >> 1;
-      if (old_id == 0) continue;
-      auto [it, added] = ids.emplace(elections_[old_id], static_cast<std::uint32_t>(kept.size()));
-      if (added) kept.push_back(elections_[old_id]);
-      g.election_and_nature = it->second << 1 | (g.election_and_nature & 1);
+      const StringTable::Id id = kept->Intern(elections_->Text(g.election_and_nature >> 1));
+      g.election_and_nature = id << 1 | (g.election_and_nature & 1);
     }
   }
-  elections_.swap(kept);
-  election_ids_.swap(ids);
+  elections_ = std::move(kept);
 }
 
 void DonationDecider::Reset() {
@@ -416,8 +409,7 @@ void DonationDecider::Reset() {
   donors_.clear();
   lru_.clear();
   cache_bytes_ = 0;
-  elections_.resize(1);
-  election_ids_.clear();
+  elections_ = NewElections();
 }
 
 Result<Recorded> RecordDonationInBatch(AppendBatch& batch, const DonationRequest& r) {

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "ledger/compact.h"
 #include "ledger/ledger.h"
 #include "ledger/money.h"
 #include "policies/engine.h"
@@ -115,7 +116,7 @@ class DonationDecider {
   struct CompactGift {
     std::int64_t net_minor = 0;
     std::uint32_t year = 0;
-    std::uint32_t election_and_nature = 0;  // elections_ index << 1 | membership fee
+    std::uint32_t election_and_nature = 0;  // elections_ id << 1 | membership fee
   };
   using DonorKey = std::pair<std::string, std::string>;  // scope, subject
   struct DonorEntry {
@@ -124,6 +125,7 @@ class DonationDecider {
     std::list<const DonorKey*>::iterator lru;  // its place in lru_
     std::size_t bytes = 0;              // as counted in cache_bytes_
     std::int64_t last_seq = -1;         // of the last gift accepted, -1 if none
+    std::optional<std::int64_t> de_minimis;  // the scope's pack's (DeMinimisMinor)
   };
 
   Result<const BoundScope*> Scope(const std::string& id);
@@ -137,6 +139,7 @@ class DonationDecider {
                     std::optional<std::int64_t> small);
   // Interns again only the elections the cached gifts name (Trim).
   void Reintern();
+  static std::unique_ptr<StringTable> NewElections();  // holding "" as id 0
   void Expand(const std::vector<CompactGift>& gifts);  // into past_
   void Count(DonorEntry& entry, const DonorKey& key);  // updates entry.bytes, cache_bytes_
   void Accepted(const DonationRequest& r, std::int64_t seq);
@@ -150,8 +153,9 @@ class DonationDecider {
   std::map<DonorKey, DonorEntry> donors_;
   std::list<const DonorKey*> lru_;  // keys of donors_, most recent first
   std::size_t cache_bytes_ = 0;
-  std::vector<std::string> elections_{std::string()};  // index 0: none
-  std::unordered_map<std::string, std::uint32_t> election_ids_;
+  // Elections named by the cached gifts; id 0 is "" (none). Replaced whole
+  // by Reintern.
+  std::unique_ptr<StringTable> elections_ = NewElections();
   std::vector<PastGift> past_;  // the gifts lent to one decision, reused
 };
 
