@@ -232,36 +232,6 @@ Result<std::int64_t> Store::GiftDeltaCount() {
   return QueryInt64(*db_, "SELECT count(*) FROM gift_deltas");
 }
 
-Status Store::ScanGiftGroups(const std::function<Status(const GiftGroup&)>& fn) {
-  // The GROUP BY follows gift_deltas_summary's column order, so SQLite walks
-  // that covering index once, in order, with no sort and no table lookup
-  // (tests/ledger/gift_deltas_test.cc checks the order against ORDER BY).
-  // One scan of the table summed in a hash map instead, with no index led
-  // by the subject to keep on import, took 2.3 times as long at 1,000,000
-  // donations (docs/performance.md): the per-row column reads cost more
-  // than the index saves the import.
-  // Once per report: not cached, and so free to be re-entered by `fn`.
-  PROBITY_ASSIGN_OR_RETURN(
-      Stmt stmt,
-      db_->Prepare("SELECT scope, subject, month, method, election, currency, "
-                   "sum(delta_minor), sum(gifts_delta) FROM gift_deltas "
-                   "GROUP BY scope, subject, month, method, election, currency"));
-  GiftGroup group;
-  for (;;) {
-    PROBITY_ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) return Status::OK();
-    group.scope = stmt.ColumnText(0);
-    group.subject = stmt.ColumnText(1);
-    group.month = stmt.ColumnText(2);
-    group.method = stmt.ColumnText(3);
-    group.election = stmt.ColumnText(4);
-    group.currency = stmt.ColumnText(5);
-    group.net_minor = stmt.ColumnInt64(6);
-    group.gifts = stmt.ColumnInt64(7);
-    PROBITY_RETURN_IF_ERROR(fn(group));
-  }
-}
-
 Result<std::vector<std::int64_t>> Store::FindObligatedDonations() {
   PROBITY_ASSIGN_OR_RETURN(
       Stmt stmt, db_->Prepare("SELECT DISTINCT donation_seq FROM gift_deltas "

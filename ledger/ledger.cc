@@ -206,6 +206,8 @@ Result<std::vector<std::int64_t>> Ledger::AppendLocked(
   PROBITY_RETURN_IF_ERROR(build(*batch));
   if (batch->added_.empty()) return Status::InvalidArgument("nothing to append");
   PROBITY_RETURN_IF_ERROR(FinishBatch(*batch, key, batch->next_seq_));
+  // Once in kGiftRollupTailMin entries at the least: the summary's start.
+  PROBITY_RETURN_IF_ERROR(store_->RollUpGifts(gift_rollup_tail_min_).status());
   return batch->added_;
 }
 

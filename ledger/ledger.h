@@ -156,9 +156,13 @@ class Ledger {
                                               const SecretBytes& passphrase, KdfParams params);
 
   // Runs `build` in one write transaction signed by `key`. KeyRejected if the
-  // key is not an authorised signer. Returns the seqs added.
+  // key is not an authorised signer. Returns the seqs added. The same
+  // transaction writes a gift rollup for the summary when one is due
+  // (Store::RollUpGifts with gift_rollup_tail_min()).
   Result<std::vector<std::int64_t>> Append(const NamedKey& key,
                                            const std::function<Status(AppendBatch&)>& build);
+  std::int64_t gift_rollup_tail_min() const { return gift_rollup_tail_min_; }
+  void set_gift_rollup_tail_min(std::int64_t n) { gift_rollup_tail_min_ = n; }  // tests
 
   // The signers as of the latest entry.
   Result<SignerSet> LoadSigners();
@@ -185,6 +189,7 @@ class Ledger {
   std::unique_ptr<Store> store_;
   std::string origin_;
   std::string ledger_id_;
+  std::int64_t gift_rollup_tail_min_ = kGiftRollupTailMin;
 };
 
 }  // namespace probity

@@ -57,6 +57,17 @@ CREATE INDEX gift_deltas_by_donation ON gift_deltas(donation_seq, seq, role, sco
 CREATE INDEX gift_deltas_summary ON gift_deltas(scope, subject, month, method, election,
   currency, delta_minor, gifts_delta);
 CREATE INDEX gift_deltas_obligated ON gift_deltas(donation_seq) WHERE obligations > 0;
+CREATE TABLE gift_rollups(
+  upto_seq INTEGER NOT NULL,
+  scope TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  month TEXT NOT NULL,
+  method TEXT NOT NULL,
+  election TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  net_minor INTEGER NOT NULL,
+  gifts INTEGER NOT NULL,
+  PRIMARY KEY(upto_seq, scope, subject, month, method, election, currency)) WITHOUT ROWID;
 CREATE TABLE donor_names(subject TEXT PRIMARY KEY, name_mac BLOB NOT NULL,
   added_seq INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX donor_names_by_mac ON donor_names(name_mac, added_seq);
@@ -82,6 +93,10 @@ CREATE TRIGGER gift_deltas_no_update BEFORE UPDATE ON gift_deltas
   BEGIN SELECT RAISE(ABORT, 'probity: gift deltas are append-only'); END;
 CREATE TRIGGER gift_deltas_no_delete BEFORE DELETE ON gift_deltas
   BEGIN SELECT RAISE(ABORT, 'probity: gift deltas are append-only'); END;
+CREATE TRIGGER gift_rollups_no_update BEFORE UPDATE ON gift_rollups
+  BEGIN SELECT RAISE(ABORT, 'probity: gift rollups are append-only'); END;
+CREATE TRIGGER gift_rollups_no_delete BEFORE DELETE ON gift_rollups
+  BEGIN SELECT RAISE(ABORT, 'probity: gift rollups are append-only'); END;
 )sql";
 
 constexpr char kPlainSqliteMagic[] = "SQLite format 3";
@@ -245,9 +260,10 @@ Status Store::CheckIsLedger() {
   if (version == std::to_string(kStoreSchemaVersion)) return Status::OK();
   // Nothing in a ledger is rewritten in place, so an older file is not
   // upgraded on open: say which program can still read it.
-  if (version == "1" || version == "2" || version == "3" || version == "4") {
+  if (version == "1" || version == "2" || version == "3" || version == "4" || version == "5") {
     const std::string missing =
-        version == "4"   ? "version 5's covering gift_deltas_by_donation, which policy "
+        version == "5"   ? "version 6's gift_rollups, which the summary starts from"
+        : version == "4" ? "version 5's covering gift_deltas_by_donation, which policy "
                            "decisions read donors' histories through"
         : version == "3" ? "the donor_names table and gift_deltas' dates, version 4, that "
                            "`donor add` finds likely duplicates in and policy decisions read "

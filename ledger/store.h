@@ -36,14 +36,23 @@ constexpr const char* kLedgerMagic = "probity-ledger";
 // 2: entries.external_id; 3: gift_deltas; 4: gift_deltas.date, .nature and
 // gift_deltas_by_donor, donor_names (docs/format.md 12.3, 12.4); 5:
 // gift_deltas_by_donor dropped, gift_deltas_by_donation covering what
-// DonorGifts reads
-constexpr int kStoreSchemaVersion = 5;
+// DonorGifts reads; 6: gift_rollups (docs/format.md 12.5)
+constexpr int kStoreSchemaVersion = 6;
 
 // Store::DonorGifts's query; ?1 is the scope, ?2 the subject. Tests read its plan.
 extern const char* const kDonorGiftsSql;
 // What the donor_names key is derived for (docs/format.md 12.4).
 constexpr std::string_view kDonorIndexContext = "probity/donor_names/v1";
-constexpr std::int64_t kAppendOnlyTriggers = 11;  // see kSchema in store.cc
+constexpr std::int64_t kAppendOnlyTriggers = 13;  // see kSchema in store.cc
+// The fewest entries since the latest gift rollup for an append or an
+// import to write another (Store::RollUpGifts).
+constexpr std::int64_t kGiftRollupTailMin = 20000;
+// The summary reads the latest rollup while the entries after it are at
+// most 1/5 of those it covers, and a new one is written once they reach
+// that: each row after it is sorted, about five times the cost of a row of
+// the covering index (docs/performance.md), so past that share reading
+// every row through the index is cheaper.
+constexpr std::int64_t kGiftRollupTailShare = 5;
 
 // One row of the entries table.
 struct StoredEntry {
@@ -200,9 +209,24 @@ class Store : public NodeReader {
   Result<std::vector<StandingGift>> DonorGifts(const std::string& scope,
                                                const std::string& subject);
   // The rows summed by (scope, subject, month, method, election, currency),
-  // in that order (subject NULL first), from the covering index
-  // gift_deltas_summary; stops at the first error.
+  // in that order (a NULL subject or election is "" and comes first);
+  // stops at the first error. From the latest gift_rollups plus the rows
+  // after it (ledger/gift_rollups.cc) when those rows are fewer than the
+  // ones it sums; otherwise from the covering index gift_deltas_summary.
+  // Groups whose rows sum to zero gifts and zero net may or may not appear.
   [[nodiscard]] Status ScanGiftGroups(const std::function<Status(const GiftGroup&)>& fn);
+  // The entry count at which the latest rollup was written; 0 if none.
+  Result<std::int64_t> LatestGiftRollup();
+  // In the caller's write transaction, writes a rollup at the entry count
+  // (every group ScanGiftGroups gives, but those summing to zero) when the
+  // entries since the latest rollup number at least `tail_min` and at least
+  // 1 / kGiftRollupTailShare of those it covers. Returns whether it wrote one.
+  Result<bool> RollUpGifts(std::int64_t tail_min);
+  // The same in a write transaction of its own.
+  Result<bool> MaybeRollUpGifts(std::int64_t tail_min);
+  // Each rollup against the gift_deltas rows of the entries it covers: the
+  // first disagreement, described; empty if every rollup agrees.
+  Result<std::string> FirstGiftRollupMismatch();
   // Donations whose rows ever carried an obligation, in seq order (a partial
   // index: the cost grows with their number, not the ledger's).
   Result<std::vector<std::int64_t>> FindObligatedDonations();

@@ -62,6 +62,7 @@ class Verifier {
   Status CheckCheckpoints();
   Status CheckEarlierCheckpoints();
   Status CheckStoreShape();
+  Status CheckGiftRollups();
   Status CheckPersonalData(const Json& entry);
 
   Ledger& ledger_;
@@ -172,6 +173,7 @@ Result<VerifyReport> Verifier::Run() {
   }
   if (failure_.status.ok()) {
     Status st = CheckStoreShape();
+    if (st.ok()) st = CheckGiftRollups();
     if (st.ok()) st = CheckTreeNodes();
     if (st.ok()) st = CheckCheckpoints();
     if (st.ok()) st = CheckEarlierCheckpoints();
@@ -264,6 +266,13 @@ Status Verifier::CheckStoreShape() {
                                    std::to_string(gifts_.expected_rows()));
   }
   return Status::OK();
+}
+
+// The rollups sum gift_deltas rows, which steps 2.12 and 4.4 have checked:
+// each must equal the sum of those rows it covers.
+Status Verifier::CheckGiftRollups() {
+  PROBITY_ASSIGN_OR_RETURN(std::string why, ledger_.store().FirstGiftRollupMismatch());
+  return why.empty() ? Status::OK() : Fail(&failure_, -1, why);
 }
 
 // A sealed identity (donor_added, donor_corrected) must open under the

@@ -369,6 +369,13 @@ Result<ImportProgress> ImportDonations(Ledger& ledger, const NamedKey& key, std:
     if (st.ok()) st = Report(run, *sealed);
     if (!st.ok()) return Stopped(st, sealed->rows.front().line);
   }
+  run.append.reset();  // its background checkpoints stop before the rollup's write
+  Result<bool> rolled = ledger.store().MaybeRollUpGifts(options.rollup_tail_min);
+  if (!rolled.ok()) {
+    return rolled.status().WithContext(
+        "every row is recorded, but the gift totals the summary starts from (gift_rollups) "
+        "were not written; run the import again to write them");
+  }
   return run.progress;
 }
 

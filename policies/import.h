@@ -86,6 +86,9 @@ struct ImportOptions {
   std::function<Status(const ImportReject&)> on_reject;
   // Called after each batch.
   std::function<void(const ImportProgress&)> on_progress;
+  // Once every row is in, a gift rollup is written for the summary if the
+  // entries since the latest number at least this many (Store::MaybeRollUpGifts).
+  std::int64_t rollup_tail_min = kGiftRollupTailMin;
   // Called with the header (the column names) before any row.
   std::function<Status(const std::vector<std::string>&)> on_header;
 };

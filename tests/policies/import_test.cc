@@ -47,6 +47,7 @@ class ImportTest : public testing::LedgerTest {
     o.batch_rows = batch_rows;
     o.cache_bytes_max = cache_bytes_max;
     o.on_progress = std::move(on_progress);
+    o.rollup_tail_min = rollup_tail_min_;
     rejects_.clear();
     o.on_reject = [this](const ImportReject& r) {
       rejects_.push_back(r);
@@ -65,6 +66,7 @@ class ImportTest : public testing::LedgerTest {
 
   std::string alice_, bob_;
   std::vector<ImportReject> rejects_;
+  std::int64_t rollup_tail_min_ = kGiftRollupTailMin;
 };
 
 TEST_F(ImportTest, RowsAreDecidedSeeingTheRowsBeforeThemInTheBatch) {
@@ -115,6 +117,28 @@ TEST_F(ImportTest, SecondRunSkipsEverythingAlreadyRecorded) {
   EXPECT_EQ(again->skipped, 20);
   EXPECT_EQ(again->rejected, 0);
   EXPECT_EQ(Count(), entries) << "a run that records nothing writes nothing, not even a checkpoint";
+  ExpectVerifies();
+}
+
+// Once every row is in, the import writes the rollup the summary starts from
+// (docs/format.md 12.5) when enough entries came since the last one.
+TEST_F(ImportTest, AnImportOfEnoughRowsLeavesAGiftRollupAtItsEnd) {
+  auto gifts = [&](int month) {
+    std::string csv = kHeader;
+    for (int day = 1; day <= 20; ++day) {
+      csv += (day % 2 ? alice_ : bob_) + ",10,EUR,cheque,2027-0" + std::to_string(month) +
+             (day < 10 ? "-0" : "-") + std::to_string(day) + "\n";
+    }
+    return csv;
+  };
+  rollup_tail_min_ = 100;
+  ASSERT_EQ(Import(gifts(1), 7)->recorded, 20);
+  EXPECT_EQ(ledger_->store().LatestGiftRollup().value(), 0) << "24 entries: under 100";
+  rollup_tail_min_ = 40;
+  ASSERT_EQ(Import(gifts(2), 7)->recorded, 20);
+  EXPECT_EQ(ledger_->store().LatestGiftRollup().value(), Count());
+  // Alice and Bob, each in January and February.
+  EXPECT_EQ(QueryInt64(ledger_->store().db(), "SELECT count(*) FROM gift_rollups").value(), 4);
   ExpectVerifies();
 }
 
