@@ -20,7 +20,10 @@
 // Timed, best of 3 each: ours is a fresh connection to the ledger file
 // (Ledger::Open with the cheap key derivation, so SQLite's page cache starts
 // empty, as in a new `probity report summary` process) and BuildSummary: it
-// sums the gift_deltas rows from their covering index, decrypting its pages.
+// sums the latest gift rollup, which the import wrote at its end, and the
+// gift_deltas rows after it (none here); docs/format.md 12.5. The groups of
+// every row through their covering index, what a ledger with no rollup
+// costs, are timed too and shown on a line of their own.
 // Theirs is each tool's `balance` as a process, from start to exit. The one
 // Argon2id derivation `probity report summary` adds when it opens the ledger
 // is timed apart, at the CLI's setting (KdfModerate), and the table shows the
@@ -122,6 +125,28 @@ double TimeSummary(const std::string& path, Summary* summary) {
   return Best(runs);
 }
 
+// The same over a ledger with no rollup: a fresh connection and the groups
+// of every row through gift_deltas_summary, the query ScanGiftGroups runs
+// then (ledger/gift_rollups.cc), stepped to the end; best of 3.
+double TimeEveryRow(const std::string& path) {
+  std::vector<double> runs;
+  for (int i = 0; i < kRounds; ++i) {
+    const auto start = Clock::now();
+    std::unique_ptr<Ledger> ledger =
+        Check(Ledger::Open(path, SecretBytes::FromString("bench passphrase"), CheapKdf()), "open");
+    Stmt stmt = Check(ledger->store().db().Prepare(
+                          "SELECT scope, subject, month, method, election, currency, "
+                          "sum(delta_minor), sum(gifts_delta) FROM gift_deltas "
+                          "GROUP BY scope, subject, month, method, election, currency "
+                          "ORDER BY scope, subject, month, method, election, currency"),
+                      "prepare");
+    while (Check(stmt.Step(), "step")) {
+    }
+    runs.push_back(Seconds(start));
+  }
+  return Best(runs);
+}
+
 std::string LastLine(const std::string& path) {
   std::ifstream in(path);
   std::string line, last;
@@ -171,6 +196,14 @@ int Run(int argc, char** argv) {
   Summary summary;
   const double ours = TimeSummary(dir + "/summary.ledger", &summary);
   const double argon2id = TimeArgon2id();
+  const double every_row = TimeEveryRow(dir + "/summary.ledger");
+  const std::int64_t rollup = Check(
+      Check(Ledger::Open(dir + "/summary.ledger", SecretBytes::FromString("bench passphrase"),
+                         CheapKdf()),
+            "open")
+          ->store()
+          .LatestGiftRollup(),
+      "rollup");
   if (summary.totals.donations != static_cast<std::size_t>(n) ||
       summary.totals.total["EUR"] != expected_minor) {
     std::fprintf(stderr, "summary_bench: the summary counts %zu gifts, %" PRId64
@@ -183,6 +216,9 @@ int Run(int argc, char** argv) {
   std::printf("summary of %" PRId64 " donations, total %" PRId64 ".%02" PRId64
               " EUR: open + BuildSummary %.3f s, Argon2id (moderate) %.3f s (best of %d)\n",
               n, expected_minor / 100, expected_minor % 100, ours, argon2id, kRounds);
+  std::printf("latest gift rollup at entry %" PRId64 "; the groups of every row through the "
+              "index instead (a ledger with no rollup): %.3f s\n",
+              rollup, every_row);
   std::printf("| figure | ours, s | tool, s | ratio (tool / ours) | ratio with Argon2id open |\n"
               "|---|---|---|---|---|\n");
   for (const char* tool : {"ledger", "hledger"}) {
@@ -194,6 +230,8 @@ int Run(int argc, char** argv) {
     const double theirs = TimeTool(tool, dir + "/gifts.journal", out_path);
     std::printf("| summary of %" PRId64 " donations vs `%s balance` | %.3f | %.3f | %.1f | %.1f |\n",
                 n, tool, ours, theirs, theirs / ours, theirs / (ours + argon2id));
+    std::printf("| the same, every row through the index (no rollup) | %.3f | %.3f | %.1f | %.1f |\n",
+                every_row, theirs, theirs / every_row, theirs / (every_row + argon2id));
     std::fprintf(stderr, "%s's total line: %s\n", tool, LastLine(out_path).c_str());
   }
   if (keep == nullptr) std::filesystem::remove_all(dir);
