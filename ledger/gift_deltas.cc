@@ -10,6 +10,9 @@
 // stands.
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <tuple>
+
 #include "ledger/store.h"
 
 namespace probity {
@@ -137,19 +140,19 @@ std::vector<GiftDelta> ChangedRows(std::int64_t seq, const EntryIndex& index,
 
 }  // namespace
 
-// The subject's entries from entries_by_subject, then each one's rows as a
-// donation from gift_deltas_by_donation, which covers the columns read; in
-// the outer loop's order, so no sort. Only a donation's seq is ever a
-// donation_seq, and every row of a donation carries the donation's subject
-// and scope (StatedRow, then ChangedRows copying them), so these are all the
-// rows of the subject's donations in the scope, without an index of their
-// own: one led by the subject costs the import a random B-tree insert per
-// row (docs/performance.md; the summary keeps one, gift_deltas_summary).
-// CROSS JOIN keeps entries as the outer loop.
+// The subject's rows in the scope: next to each other in
+// gift_deltas_summary, which is led by (scope, subject) and covers the
+// columns read (seq and role, the primary key, are in every index of the
+// table), so a decision reads a leaf page or two for a donor's history
+// wherever in the file the gifts were made. Every row of a donation carries
+// the donation's subject and scope (StatedRow, then ChangedRows copying
+// them), so these are all the rows of the subject's donations in the scope.
+// Before version 6 the rows were found through entries_by_subject and then
+// one probe of gift_deltas_by_donation per entry: a random leaf each, once
+// the file outgrows the page cache (docs/performance.md).
 const char* const kDonorGiftsSql =
-    "SELECT g.donation_seq, g.date, g.nature, g.election, g.delta_minor "
-    "FROM entries AS e CROSS JOIN gift_deltas AS g ON g.donation_seq = e.seq "
-    "WHERE e.subject = ?2 AND g.scope = ?1 ORDER BY e.seq, g.seq, g.role";
+    "SELECT donation_seq, seq, role, date, nature, election, delta_minor "
+    "FROM gift_deltas WHERE scope = ?1 AND subject = ?2";
 
 bool EntryIndex::SameColumns(const EntryIndex& other) const {
   return kind == other.kind && subject == other.subject && scope == other.scope &&
@@ -208,24 +211,42 @@ Result<std::vector<GiftDelta>> Store::ReadGiftDeltas(std::int64_t from, std::int
 Result<std::vector<StandingGift>> Store::DonorGifts(const std::string& scope,
                                                     const std::string& subject) {
   PROBITY_ASSERT(!subject.empty());  // anonymous gifts have no history to read
-  PROBITY_ASSIGN_OR_RETURN(CachedStmt stmt, db_->PrepareCached(kDonorGiftsSql));
-  stmt->Bind(1, scope).Bind(2, subject);
+  struct Row {
+    std::int64_t donation_seq, seq, role;
+    std::string date, nature, election;
+    std::int64_t delta_minor;
+  };
+  std::vector<Row> rows;
+  {
+    PROBITY_ASSIGN_OR_RETURN(CachedStmt stmt, db_->PrepareCached(kDonorGiftsSql));
+    stmt->Bind(1, scope).Bind(2, subject);
+    for (;;) {
+      PROBITY_ASSIGN_OR_RETURN(bool row, stmt->Step());
+      if (!row) break;
+      rows.push_back(Row{stmt->ColumnInt64(0), stmt->ColumnInt64(1), stmt->ColumnInt64(2),
+                         stmt->ColumnText(3), stmt->ColumnText(4), stmt->ColumnText(5),
+                         stmt->ColumnInt64(6)});
+    }
+  }
+  // The index gives them by month and method: put each donation's rows
+  // together, in the order they were written.
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    return std::tie(a.donation_seq, a.seq, a.role) < std::tie(b.donation_seq, b.seq, b.role);
+  });
   std::vector<StandingGift> gifts;
-  for (;;) {
-    PROBITY_ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) return gifts;
-    const std::int64_t donation_seq = stmt->ColumnInt64(0);
-    if (gifts.empty() || gifts.back().donation_seq != donation_seq) {
-      gifts.push_back(StandingGift{donation_seq, 0, {}, {}, {}});
+  for (Row& r : rows) {
+    if (gifts.empty() || gifts.back().donation_seq != r.donation_seq) {
+      gifts.push_back(StandingGift{r.donation_seq, 0, {}, {}, {}});
     }
     StandingGift& g = gifts.back();
     // Every row of a donation copies where it stands (docs/format.md 12.3):
-    // the last one read gives the date as last corrected.
-    g.date = stmt->ColumnText(1);
-    g.nature = stmt->ColumnText(2);
-    g.election = stmt->ColumnText(3);
-    g.net_minor += stmt->ColumnInt64(4);
+    // the last one gives the date as last corrected.
+    g.date = std::move(r.date);
+    g.nature = std::move(r.nature);
+    g.election = std::move(r.election);
+    g.net_minor += r.delta_minor;
   }
+  return gifts;
 }
 
 Result<std::int64_t> Store::GiftDeltaCount() {

@@ -52,10 +52,9 @@ CREATE TABLE gift_deltas(
   gifts_delta INTEGER NOT NULL,
   obligations INTEGER NOT NULL,
   PRIMARY KEY(seq, role)) WITHOUT ROWID;
-CREATE INDEX gift_deltas_by_donation ON gift_deltas(donation_seq, seq, role, scope, date, nature,
-  election, delta_minor);
+CREATE INDEX gift_deltas_by_donation ON gift_deltas(donation_seq, seq, role, delta_minor);
 CREATE INDEX gift_deltas_summary ON gift_deltas(scope, subject, month, method, election,
-  currency, delta_minor, gifts_delta);
+  currency, delta_minor, gifts_delta, donation_seq, date, nature);
 CREATE INDEX gift_deltas_obligated ON gift_deltas(donation_seq) WHERE obligations > 0;
 CREATE TABLE gift_rollups(
   upto_seq INTEGER NOT NULL,
@@ -262,7 +261,9 @@ Status Store::CheckIsLedger() {
   // upgraded on open: say which program can still read it.
   if (version == "1" || version == "2" || version == "3" || version == "4" || version == "5") {
     const std::string missing =
-        version == "5"   ? "version 6's gift_rollups, which the summary starts from"
+        version == "5"   ? "version 6's gift_rollups, which the summary starts from, and its "
+                           "gift_deltas_summary covering what policy decisions read donors' "
+                           "histories through"
         : version == "4" ? "version 5's covering gift_deltas_by_donation, which policy "
                            "decisions read donors' histories through"
         : version == "3" ? "the donor_names table and gift_deltas' dates, version 4, that "

@@ -36,7 +36,8 @@ constexpr const char* kLedgerMagic = "probity-ledger";
 // 2: entries.external_id; 3: gift_deltas; 4: gift_deltas.date, .nature and
 // gift_deltas_by_donor, donor_names (docs/format.md 12.3, 12.4); 5:
 // gift_deltas_by_donor dropped, gift_deltas_by_donation covering what
-// DonorGifts reads; 6: gift_rollups (docs/format.md 12.5)
+// DonorGifts reads; 6: gift_rollups (docs/format.md 12.5), gift_deltas_summary
+// covering what DonorGifts reads and gift_deltas_by_donation narrowed
 constexpr int kStoreSchemaVersion = 6;
 
 // Store::DonorGifts's query; ?1 is the scope, ?2 the subject. Tests read its plan.
@@ -201,9 +202,9 @@ class Store : public NodeReader {
   Result<std::vector<GiftDelta>> ReadGiftDeltas(std::int64_t from, std::int64_t to);
   Result<std::int64_t> GiftDeltaCount();
   // The donations of `subject` (not empty) in `scope` as they stand, in
-  // donation seq order (kDonorGiftsSql): the subject's entries from
-  // entries_by_subject, each one's rows from the covering index
-  // gift_deltas_by_donation; no entry decoded, no sort. Equal to what
+  // donation seq order (kDonorGiftsSql): the subject's rows in the scope,
+  // next to each other in the covering index gift_deltas_summary, sorted
+  // here; no entry decoded. Equal to what
   // decoding the subject's donations, refunds and corrections gives
   // (tests/policies/donor_history_test.cc holds the two to each other).
   Result<std::vector<StandingGift>> DonorGifts(const std::string& scope,
