@@ -15,8 +15,8 @@ std::int64_t Int(const Json& e, const char* field) { return e[field].get<std::in
 
 }  // namespace
 
-Result<PublicKey> Replay::Apply(const Json& entry) {
-  PROBITY_ASSIGN_OR_RETURN(std::int64_t ts, ParseTimestamp(Str(entry, "ts")));
+Result<PublicKey> Replay::Apply(const EntryFacts& entry) {
+  PROBITY_ASSIGN_OR_RETURN(std::int64_t ts, ParseTimestamp(entry.ts));
   if (ts < last_ts_) return Status::VerificationFailed("timestamp goes backwards");
   PROBITY_ASSIGN_OR_RETURN(PublicKey key, signers_.KeyFor(entry));
   PROBITY_RETURN_IF_ERROR(signers_.Apply(entry));
@@ -25,9 +25,10 @@ Result<PublicKey> Replay::Apply(const Json& entry) {
   return key;
 }
 
-Status Replay::CheckRecord(const Json& e) {
-  const std::string& kind = Str(e, "kind");
-  const std::int64_t seq = Int(e, "seq");
+Status Replay::CheckRecord(const EntryFacts& f) {
+  const std::string& kind = f.kind;
+  const std::int64_t seq = f.seq;
+  const Json& e = f.entry;  // null for a gift kind: its fields are in `f`
   if (kind == "policy_adopted" || kind == "scope_added" || kind == "obligation_resolved") {
     return CheckPolicyRecord(e);
   }
@@ -40,26 +41,30 @@ Status Replay::CheckRecord(const Json& e) {
     erased_.push_back(-1);
     return Status::OK();
   }
+  // The subject the entry names, if any.
+  const std::string* named = nullptr;
+  if (f.gift_kind) {
+    if (!f.subject.empty()) named = &f.subject;
+  } else if (e.contains("subject")) {
+    named = &Str(e, "subject");
+  }
   StringTable::Id subject = StringTable::kNone;
-  if (e.contains("subject")) {
-    subject = donors_.Find(Str(e, "subject"));
+  if (named != nullptr) {
+    subject = donors_.Find(*named);
     if (subject == StringTable::kNone) {
-      return Status::VerificationFailed("names subject " + Str(e, "subject") +
-                                        ", who was never registered");
+      return Status::VerificationFailed("names subject " + *named + ", who was never registered");
     }
   }
   // The register first: a refused entry must leave the erased-subject state as it was.
-  PROBITY_RETURN_IF_ERROR(CheckGdprRecord(e));
-  PROBITY_RETURN_IF_ERROR(CheckSubjectRecord(e, subject));
+  PROBITY_RETURN_IF_ERROR(CheckGdprRecord(kind, e));
+  PROBITY_RETURN_IF_ERROR(CheckSubjectRecord(f, subject));
   if (kind == "donation") {
-    AddGift(e, seq, subject);
-    if (e.contains("obligations")) {
-      for (const Json& o : e["obligations"]) obligations_.insert({seq, Str(o, "rule")});
-    }
+    AddGift(f, subject);
+    AddObligations(f.obligations, seq);
   } else if (kind == "refund") {
-    return CheckRefund(e, subject);
+    return CheckRefund(f, subject);
   } else if (kind == "correction") {
-    return CheckCorrection(e, subject);
+    return CheckCorrection(f, subject);
   } else if (kind == "consent") {
     consents_[{Str(e, "subject"), Str(e, "purpose")}] = seq;
   } else if (kind == "consent_withdrawal") {
@@ -73,17 +78,20 @@ Status Replay::CheckRecord(const Json& e) {
 }
 
 // Entries come in seq order, so the new donation goes at the end.
-void Replay::AddGift(const Json& e, std::int64_t seq, StringTable::Id subject) {
-  PROBITY_ASSERT(seq >= 0);
-  const auto at = static_cast<std::size_t>(seq);
+void Replay::AddGift(const EntryFacts& f, StringTable::Id subject) {
+  PROBITY_ASSERT(f.seq >= 0);
+  const auto at = static_cast<std::size_t>(f.seq);
   if (gifts_.size() <= at) gifts_.resize(at + 1);
-  gifts_[at] = Gift{Int(e, "amount_minor"),
-                    0,
-                    subject,
-                    names_.Intern(Str(e, "currency")),
-                    names_.Intern(Str(e, "scope")),
-                    PackDateText(Str(e, "date")),
-                    0};
+  gifts_[at] =
+      Gift{f.amount_minor,       0, subject, names_.Intern(f.currency), names_.Intern(f.scope),
+           PackDateText(f.date), 0};
+}
+
+// The rules a donation (or a correction restating it) carries: an
+// obligation_resolved must name one of them. `obligations`: null if none.
+void Replay::AddObligations(const Json& obligations, std::int64_t donation_seq) {
+  if (obligations.is_null()) return;
+  for (const Json& o : obligations) obligations_.insert({donation_seq, Str(o, "rule")});
 }
 
 Replay::Gift* Replay::GiftAt(std::int64_t seq) {
@@ -96,17 +104,17 @@ Replay::Gift* Replay::GiftAt(std::int64_t seq) {
 // earlier, and never takes back more than is left of it. (Ids compare as
 // their strings: `subject` is the entry's, registered; a currency that no
 // donation has has no id.)
-Status Replay::CheckRefund(const Json& e, StringTable::Id subject) {
-  Gift* g = GiftAt(Int(e, "donation_seq"));
-  const PackedDate date = PackDateText(Str(e, "date"));
+Status Replay::CheckRefund(const EntryFacts& f, StringTable::Id subject) {
+  Gift* g = GiftAt(f.donation_seq);
+  const PackedDate date = PackDateText(f.date);
   if (g == nullptr || g->subject == StringTable::kNone || g->subject != subject ||
-      g->currency != names_.Find(Str(e, "currency")) || date < g->date ||
-      Int(e, "amount_minor") > g->amount_minor - g->refunded_minor) {
+      g->currency != names_.Find(f.currency) || date < g->date ||
+      f.amount_minor > g->amount_minor - g->refunded_minor) {
     return Status::VerificationFailed(
         "refund does not match an earlier donation "
         "(donor, currency, date or amount left)");
   }
-  g->refunded_minor += Int(e, "amount_minor");
+  g->refunded_minor += f.amount_minor;
   if (g->first_refund_date == 0 || date < g->first_refund_date) g->first_refund_date = date;
   return Status::OK();
 }
@@ -114,28 +122,24 @@ Status Replay::CheckRefund(const Json& e, StringTable::Id subject) {
 // A correction restates an earlier donation with the same donor, scope and
 // currency, never below what was refunded nor dated after the first refund.
 // `subject`: the entry's, registered, or kNone if it names none (anonymous).
-Status Replay::CheckCorrection(const Json& e, StringTable::Id subject) {
-  Gift* g = GiftAt(Int(e, "donation_seq"));
-  if (g == nullptr || g->subject != subject || g->scope != names_.Find(Str(e, "scope")) ||
-      g->currency != names_.Find(Str(e, "currency"))) {
+Status Replay::CheckCorrection(const EntryFacts& f, StringTable::Id subject) {
+  Gift* g = GiftAt(f.donation_seq);
+  if (g == nullptr || g->subject != subject || g->scope != names_.Find(f.scope) ||
+      g->currency != names_.Find(f.currency)) {
     return Status::VerificationFailed(
         "correction does not match an earlier donation "
         "(donor, scope or currency)");
   }
-  const PackedDate date = PackDateText(Str(e, "date"));
-  if (Int(e, "amount_minor") < g->refunded_minor ||
+  const PackedDate date = PackDateText(f.date);
+  if (f.amount_minor < g->refunded_minor ||
       (g->first_refund_date != 0 && date > g->first_refund_date)) {
     return Status::VerificationFailed(
         "correction leaves the donation below what was refunded "
         "or dated after its first refund");
   }
-  g->amount_minor = Int(e, "amount_minor");
+  g->amount_minor = f.amount_minor;
   g->date = date;
-  if (e.contains("obligations")) {
-    for (const Json& o : e["obligations"]) {
-      obligations_.insert({Int(e, "donation_seq"), Str(o, "rule")});
-    }
-  }
+  AddObligations(f.obligations, f.donation_seq);
   return Status::OK();
 }
 

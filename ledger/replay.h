@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ledger/compact.h"
+#include "ledger/entry_facts.h"
 #include "ledger/requests.h"
 #include "ledger/signers.h"
 
@@ -20,22 +21,24 @@ class Replay {
  public:
   // Checks `entry` (already validated, at position `seq`) against the state,
   // returns the public key its signature must verify under, and applies it.
-  Result<PublicKey> Apply(const Json& entry);
+  Result<PublicKey> Apply(const EntryFacts& entry);
+  Result<PublicKey> Apply(const Json& entry) { return Apply(CopyFacts(entry)); }
   const SignerSet& signers() const { return signers_; }
   std::int64_t donors() const { return static_cast<std::int64_t>(donors_.size()); }
 
  private:
-  [[nodiscard]] Status CheckRecord(const Json& entry);
+  [[nodiscard]] Status CheckRecord(const EntryFacts& entry);
   [[nodiscard]] Status CheckPolicyRecord(const Json& entry);
 
   // `subject`: the entry's, registered (CheckRecord), or kNone if it names none.
-  [[nodiscard]] Status CheckCorrection(const Json& entry, StringTable::Id subject);
-  [[nodiscard]] Status CheckRefund(const Json& entry, StringTable::Id subject);
+  [[nodiscard]] Status CheckCorrection(const EntryFacts& entry, StringTable::Id subject);
+  [[nodiscard]] Status CheckRefund(const EntryFacts& entry, StringTable::Id subject);
   // Purposes, consents' purposes and the GDPR request register (replay_gdpr.cc).
-  [[nodiscard]] Status CheckGdprRecord(const Json& entry);
+  // `entry` is read only for those kinds (EntryFacts keeps theirs).
+  [[nodiscard]] Status CheckGdprRecord(const std::string& kind, const Json& entry);
   // donor_corrected, erasure, and what may name an erased subject
   // (replay_subject.cc).
-  [[nodiscard]] Status CheckSubjectRecord(const Json& entry, StringTable::Id subject);
+  [[nodiscard]] Status CheckSubjectRecord(const EntryFacts& entry, StringTable::Id subject);
   // One donation as last restated: 40 bytes, strings as ids (a ledger of a
   // million donations keeps a million of these).
   struct Gift {
@@ -47,7 +50,8 @@ class Replay {
     PackedDate date = 0;                            // as last restated
     PackedDate first_refund_date = 0;               // 0 if never refunded
   };
-  void AddGift(const Json& entry, std::int64_t seq, StringTable::Id subject);
+  void AddGift(const EntryFacts& entry, StringTable::Id subject);
+  void AddObligations(const Json& obligations, std::int64_t donation_seq);
   // The donation at `seq`, or null if there is none.
   Gift* GiftAt(std::int64_t seq);
 

@@ -23,8 +23,7 @@ Status Refused(const Status& st) { return Status::VerificationFailed(st.message(
 
 }  // namespace
 
-Status Replay::CheckGdprRecord(const Json& e) {
-  const std::string& kind = StrAt(e, "kind");
+Status Replay::CheckGdprRecord(const std::string& kind, const Json& e) {
   if (kind == "purpose_added") {
     if (!purposes_.insert(StrAt(e, "purpose")).second) {
       return Status::VerificationFailed("purpose " + StrAt(e, "purpose") + " registered twice");

@@ -12,10 +12,10 @@ namespace probity {
 //   refund or correction of an old gift) would be data about a person whose
 //   identity can no longer be read or checked.
 // The generic rule before this one already requires the subject registered.
-Status Replay::CheckSubjectRecord(const Json& e, StringTable::Id subject_id) {
+Status Replay::CheckSubjectRecord(const EntryFacts& e, StringTable::Id subject_id) {
   if (subject_id == StringTable::kNone) return Status::OK();  // names no subject
   const std::string& subject = donors_.Text(subject_id);
-  const std::string& kind = e["kind"].get_ref<const std::string&>();
+  const std::string& kind = e.kind;
   std::int64_t& erased_at = erased_.at(subject_id);
   if (erased_at >= 0) {
     if (kind == "request_opened" || kind == "request_extended" || kind == "request_closed") {
@@ -25,7 +25,7 @@ Status Replay::CheckSubjectRecord(const Json& e, StringTable::Id subject_id) {
                                       ", who was erased at entry " + std::to_string(erased_at) +
                                       "; only GDPR requests may name an erased subject");
   }
-  if (kind == "erasure") erased_at = e["seq"].get<std::int64_t>();
+  if (kind == "erasure") erased_at = e.seq;
   return Status::OK();
 }
 

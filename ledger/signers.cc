@@ -18,8 +18,16 @@ Result<Signer> SignerFromEntry(const Json& entry) {
 }  // namespace
 
 Result<PublicKey> SignerSet::KeyFor(const Json& entry) const {
-  const std::string& kind = entry["kind"].get_ref<const std::string&>();
-  const std::string& signer = entry["signer"].get_ref<const std::string&>();
+  return KeyFor(entry["kind"].get_ref<const std::string&>(),
+                entry["signer"].get_ref<const std::string&>(), entry);
+}
+
+Result<PublicKey> SignerSet::KeyFor(const EntryFacts& entry) const {
+  return KeyFor(entry.kind, entry.signer, entry.entry);
+}
+
+Result<PublicKey> SignerSet::KeyFor(const std::string& kind, const std::string& signer,
+                                    const Json& entry) const {
   if (kind == "ledger_created") {
     // The founding entry authorises the key it names, and only that key may sign it.
     PROBITY_ASSIGN_OR_RETURN(Signer founder, SignerFromEntry(entry));
@@ -37,8 +45,15 @@ Result<PublicKey> SignerSet::KeyFor(const Json& entry) const {
 }
 
 Status SignerSet::Apply(const Json& entry) {
-  const std::string& kind = entry["kind"].get_ref<const std::string&>();
-  const std::int64_t seq = entry["seq"].get<std::int64_t>();
+  return Apply(entry["kind"].get_ref<const std::string&>(), entry["seq"].get<std::int64_t>(),
+               entry);
+}
+
+Status SignerSet::Apply(const EntryFacts& entry) {
+  return Apply(entry.kind, entry.seq, entry.entry);
+}
+
+Status SignerSet::Apply(const std::string& kind, std::int64_t seq, const Json& entry) {
   if ((kind == "ledger_created") != (seq == 0)) {
     return Status::VerificationFailed("entry 0, and only entry 0, must be ledger_created");
   }

@@ -109,7 +109,8 @@ Status Verifier::CheckEntry(const StoredEntry& e, const EntryIndex& index) {
       entry["kind"] == "erasure") {
     PROBITY_RETURN_IF_ERROR(CheckPersonalData(entry));
   }
-  Result<PublicKey> key = replay_.Apply(entry);
+  // The entry is not read after this: its strings move to the replay's facts.
+  Result<PublicKey> key = replay_.Apply(TakeFacts(std::move(decoded.value())));
   if (!key.ok()) return Fail(&failure_, seq, key.status().message());
   PROBITY_RETURN_IF_ERROR(gifts_.Expect(seq, want));
   pending_.push_back(PendingSig{seq, key.value(), e.body, e.sig});

@@ -9,25 +9,17 @@ namespace {
 const std::string& Str(const Json& e, const char* field) {
   return e[field].get_ref<const std::string&>();
 }
-std::int64_t Int(const Json& e, const char* field) { return e[field].get<std::int64_t>(); }
 
-// An optional string member, or `absent`: no copy of the entry's value.
-const std::string& StrOr(const Json& e, const char* field, const std::string& absent) {
-  auto it = e.find(field);
-  return it == e.end() ? absent : it->get_ref<const std::string&>();
+Status Failed(const EntryFacts& e, const std::string& why) {
+  return Status::VerificationFailed("entry " + std::to_string(e.seq) + ": " + why);
 }
 
-Status Failed(const Json& e, const std::string& why) {
-  return Status::VerificationFailed("entry " + std::to_string(Int(e, "seq")) + ": " + why);
-}
-
-// want[field] == recorded[field], an absent member reading as null (as
+// want[field] == the entry's member, an absent member reading as null (as
 // Json::value(field, Json()) would), without copying either.
 bool SameMember(const Json& want, const Json& recorded, const char* field) {
   static const Json kNull;
   auto w = want.find(field);
-  auto r = recorded.find(field);
-  return (w == want.end() ? kNull : *w) == (r == recorded.end() ? kNull : *r);
+  return (w == want.end() ? kNull : *w) == recorded;
 }
 
 }  // namespace
@@ -60,29 +52,29 @@ PolicyReplay::Gift* PolicyReplay::GiftAt(std::int64_t seq) {
   return g.scope == kNone ? nullptr : &g;
 }
 
-Status PolicyReplay::Apply(const Json& e) {
-  const std::string& kind = Str(e, "kind");
-  if (kind == "donation") return ApplyDonation(e);
+Status PolicyReplay::Apply(const EntryFacts& f) {
+  const std::string& kind = f.kind;
+  const Json& e = f.entry;  // null for a gift kind: its fields are in `f`
+  if (kind == "donation") return ApplyDonation(f);
   if (kind == "refund" || kind == "correction") {
     // The ledger replay has checked that the donation exists and matches.
-    Gift* g = GiftAt(Int(e, "donation_seq"));
-    if (g == nullptr) return Failed(e, "names no earlier donation");
-    if (kind == "correction") return ApplyCorrection(e, *g);
-    g->refunded_minor += Int(e, "amount_minor");
+    Gift* g = GiftAt(f.donation_seq);
+    if (g == nullptr) return Failed(f, "names no earlier donation");
+    if (kind == "correction") return ApplyCorrection(f, *g);
+    g->refunded_minor += f.amount_minor;
     if (g->donor != kNone) {
       HistoryOf(g->donor, g->scope)[g->past_index].net_minor = g->amount_minor - g->refunded_minor;
     }
   } else if (kind == "policy_adopted") {
-    Result<Pack> pack =
-        ParsePack(Str(e, "pack_toml"), "ledger entry " + std::to_string(Int(e, "seq")));
-    if (!pack.ok()) return Failed(e, "the adopted pack does not load: " + pack.status().message());
+    Result<Pack> pack = ParsePack(Str(e, "pack_toml"), "ledger entry " + std::to_string(f.seq));
+    if (!pack.ok()) return Failed(f, "the adopted pack does not load: " + pack.status().message());
     packs_.emplace(Str(e, "pack_id"), std::move(pack.value()));
   } else if (kind == "scope_added") {
     auto pack = packs_.find(Str(e, "pack_id"));
-    if (pack == packs_.end()) return Failed(e, "the scope's pack was not adopted");
+    if (pack == packs_.end()) return Failed(f, "the scope's pack was not adopted");
     PROBITY_ASSIGN_OR_RETURN(ScopeInfo info, ScopeInfoOf(e));
     const Id id = names_.Intern(info.id);
-    scopes_[id].bound = BoundScope{std::move(info), pack->second, Int(e, "seq")};
+    scopes_[id].bound = BoundScope{std::move(info), pack->second, f.seq};
   } else if (kind == "donor_added") {
     Donor& d = donor_[DonorId(Str(e, "subject"))];
     d.added = true;
@@ -93,18 +85,17 @@ Status PolicyReplay::Apply(const Json& e) {
 
 // Decides the gift against the running history as it stands (every earlier
 // gift), then adds it.
-Status PolicyReplay::ApplyDonation(const Json& e) {
-  static const std::string kNoText, kGift = "gift";
+Status PolicyReplay::ApplyDonation(const EntryFacts& e) {
+  static const std::string kGift = "gift";
   Gift g;
-  const std::string& subject = StrOr(e, "subject", kNoText);
-  if (!subject.empty()) g.donor = DonorId(subject);  // else anonymous
-  g.scope = names_.Intern(Str(e, "scope"));
-  g.amount_minor = Int(e, "amount_minor");
-  g.method = names_.Intern(Str(e, "method"));
-  PROBITY_ASSIGN_OR_RETURN(const Date date, ParseDate(Str(e, "date")));
+  if (!e.subject.empty()) g.donor = DonorId(e.subject);  // else anonymous
+  g.scope = names_.Intern(e.scope);
+  g.amount_minor = e.amount_minor;
+  g.method = names_.Intern(e.method);
+  PROBITY_ASSIGN_OR_RETURN(const Date date, ParseDate(e.date));
   g.date = PackDate(date);
-  g.election = names_.Intern(StrOr(e, "election", kNoText));
-  g.nature = names_.Intern(StrOr(e, "nature", kGift));
+  g.election = names_.Intern(e.election);
+  g.nature = names_.Intern(e.nature.empty() ? kGift : e.nature);
   MethodTotals& totals = scopes_[g.scope].totals;
   std::vector<PastGift>* past = g.donor == kNone ? nullptr : &HistoryOf(g.donor, g.scope);
   const HistoryView history{past == nullptr ? std::span<const PastGift>() : *past, &totals};
@@ -115,7 +106,7 @@ Status PolicyReplay::ApplyDonation(const Json& e) {
     g.past_index = static_cast<std::uint32_t>(past->size());
     past->push_back(PastGift{g.amount_minor, date, names_.Text(g.election), names_.Text(g.nature)});
   }
-  const auto seq = static_cast<std::size_t>(Int(e, "seq"));  // seq order: at the end
+  const auto seq = static_cast<std::size_t>(e.seq);  // seq order: at the end
   if (gifts_.size() <= seq) gifts_.resize(seq + 1);
   gifts_[seq] = g;
   return Status::OK();
@@ -124,11 +115,11 @@ Status PolicyReplay::ApplyDonation(const Json& e) {
 // The restated gift is decided as if the donation had not been given: the
 // history without it (a copy: corrections are rare), then the donation's
 // place in the running history takes the restated values.
-Status PolicyReplay::ApplyCorrection(const Json& e, Gift& g) {
+Status PolicyReplay::ApplyCorrection(const EntryFacts& e, Gift& g) {
   Gift restated = g;
-  restated.amount_minor = Int(e, "amount_minor");
-  restated.method = names_.Intern(Str(e, "method"));
-  PROBITY_ASSIGN_OR_RETURN(const Date date, ParseDate(Str(e, "date")));
+  restated.amount_minor = e.amount_minor;
+  restated.method = names_.Intern(e.method);
+  PROBITY_ASSIGN_OR_RETURN(const Date date, ParseDate(e.date));
   restated.date = PackDate(date);
   MethodTotals& totals = scopes_.at(g.scope).totals;
   MethodTotals totals_without = totals;
@@ -152,7 +143,7 @@ Status PolicyReplay::ApplyCorrection(const Json& e, Gift& g) {
   return Status::OK();
 }
 
-Status PolicyReplay::Decide(const Json& e, const Gift& gift, const HistoryView& history) {
+Status PolicyReplay::Decide(const EntryFacts& e, const Gift& gift, const HistoryView& history) {
   auto scope = scopes_.find(gift.scope);
   if (scope == scopes_.end() || !scope->second.bound.has_value()) {
     return Failed(e,
@@ -174,8 +165,9 @@ Status PolicyReplay::Decide(const Json& e, const Gift& gift, const HistoryView& 
     donor.residence = names_.Text(d.residence);
     donor.has_employer_and_occupation = d.has_employer_and_occupation;
   }
-  GiftFacts facts{gift.amount_minor,     Str(e, "currency"),         names_.Text(gift.method),
-                  UnpackDate(gift.date), names_.Text(gift.election), names_.Text(gift.nature)};
+  GiftFacts facts{gift.amount_minor,          e.currency,
+                  names_.Text(gift.method),   UnpackDate(gift.date),
+                  names_.Text(gift.election), names_.Text(gift.nature)};
   Result<Decision> d = probity::Decide(bound.pack, bound.info, donor, facts, history);
   if (!d.ok()) return Failed(e, "the gift does not fit its scope: " + d.status().message());
   if (!d->accepted) {
@@ -184,8 +176,10 @@ Status PolicyReplay::Decide(const Json& e, const Gift& gift, const HistoryView& 
   }
   Json want = Json::object();
   AddDecisionFields(d.value(), want);
-  for (const char* field : {"obligations", "flags"}) {
-    if (!SameMember(want, e, field)) {
+  const std::pair<const char*, const Json*> recorded[] = {{"obligations", &e.obligations},
+                                                          {"flags", &e.flags}};
+  for (const auto& [field, member] : recorded) {
+    if (!SameMember(want, *member, field)) {
       return Failed(e, std::string("the recorded ") + field + " are not what pack " +
                            bound.info.pack_id +
                            " decides: " + want.value(field, Json::array()).dump());

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "ledger/compact.h"
+#include "ledger/entry_facts.h"
 #include "ledger/vault.h"
 #include "policies/scopes.h"
 
@@ -34,7 +35,8 @@ class PolicyReplay {
   // Applies one validated entry (entries replayed in seq order, after the
   // ledger replay accepted them). VerificationFailed when a recorded gift or
   // correction is not what the engine decides.
-  [[nodiscard]] Status Apply(const Json& entry);
+  [[nodiscard]] Status Apply(const EntryFacts& entry);
+  [[nodiscard]] Status Apply(const Json& entry) { return Apply(CopyFacts(entry)); }
 
   std::int64_t decided() const { return decided_; }
   std::int64_t skipped() const { return skipped_; }
@@ -79,9 +81,10 @@ class PolicyReplay {
     MethodTotals totals;
   };
 
-  [[nodiscard]] Status ApplyDonation(const Json& entry);
-  [[nodiscard]] Status ApplyCorrection(const Json& entry, Gift& gift);
-  [[nodiscard]] Status Decide(const Json& entry, const Gift& gift, const HistoryView& history);
+  [[nodiscard]] Status ApplyDonation(const EntryFacts& entry);
+  [[nodiscard]] Status ApplyCorrection(const EntryFacts& entry, Gift& gift);
+  [[nodiscard]] Status Decide(const EntryFacts& entry, const Gift& gift,
+                              const HistoryView& history);
   // The subject's id in donors_ (and donor_), added if it is new.
   Id DonorId(const std::string& subject);
   // The donor's running history in the scope (empty at first).

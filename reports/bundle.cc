@@ -48,11 +48,8 @@ Result<std::string> BuildAuditBundle(Ledger& ledger) {
   std::map<std::string, Json> donors;  // sorted by subject
   Status scan = store.ScanEntries(0, n, [&](const StoredEntry& e, const EntryIndex&) -> Status {
     PROBITY_ASSIGN_OR_RETURN(Json j, DecodeEntry(e.body));
-    Result<PublicKey> key = replay.Apply(j);
-    if (!key.ok()) {
-      return Status::Corruption("entry " + std::to_string(e.seq) + ": " + key.status().message() +
-                                "; run `probity verify` before exporting");
-    }
+    // Read before the replay takes the entry's strings (a refused entry stops
+    // the export, and what was read of it with it).
     const std::string kind = Str(j, "kind");
     if (kind == "ledger_created") ledger_id = Str(j, "ledger_id");
     if (kind == "policy_adopted") {
@@ -60,6 +57,11 @@ Result<std::string> BuildAuditBundle(Ledger& ledger) {
     }
     // The disclosure holds the data in force: the latest box (rectification).
     if (kind == "donor_added" || kind == "donor_corrected") donors[Str(j, "subject")] = j;
+    Result<PublicKey> key = replay.Apply(TakeFacts(std::move(j)));
+    if (!key.ok()) {
+      return Status::Corruption("entry " + std::to_string(e.seq) + ": " + key.status().message() +
+                                "; run `probity verify` before exporting");
+    }
     entries += "entry " + std::to_string(e.seq) + " " + Base64Encode(e.sig) + " " + e.body + "\n";
     return Status::OK();
   });
@@ -161,7 +163,7 @@ class BundleVerifier {
   Status CheckHeader();
   Status CheckDisclosedData();
   Status CheckEarlier();
-  void Count(const Json& e);
+  void Count(const EntryFacts& e);
   Status Fail(std::int64_t seq, const std::string& why) {
     report_.first_bad_seq = seq;
     return Status::VerificationFailed(seq >= 0 ? "entry " + std::to_string(seq) + ": " + why : why);
@@ -182,7 +184,7 @@ class BundleVerifier {
   // The root and the nodes of the proofs to the earlier checkpoints, not
   // every node: two hashes per entry would be most of what the checks keep.
   FrontierTree tree_;
-  std::string prev_hex_ = HexEncode(Hash{});  // what the next entry's prev must be
+  Hash prev_{};  // what the next entry's prev must be: the leaf hash of the one before
   std::string ledger_origin_, ledger_id_;
   std::vector<std::pair<std::string, std::string>> adopted_;
   // Each donation's totals row and amount as last restated, by seq.
@@ -280,28 +282,28 @@ ScopeTotals& BundleVerifier::TotalsFor(const std::string& scope, const std::stri
   return *it->second;
 }
 
-void BundleVerifier::Count(const Json& e) {
-  const std::string& kind = Str(e, "kind");
+void BundleVerifier::Count(const EntryFacts& f) {
+  const std::string& kind = f.kind;
+  const Json& e = f.entry;  // null for a gift kind: its fields are in `f`
   if (kind == "donation") {
-    ScopeTotals& t = TotalsFor(Str(e, "scope"), Str(e, "currency"));
-    const auto seq = static_cast<std::size_t>(Int(e, "seq"));
+    ScopeTotals& t = TotalsFor(f.scope, f.currency);
+    const auto seq = static_cast<std::size_t>(f.seq);
     if (gift_totals_.empty()) gift_totals_.reserve(static_cast<std::size_t>(b_.count));
     gift_totals_.resize(seq + 1);
-    gift_totals_[seq] = GiftTotals{&t, Int(e, "amount_minor")};
+    gift_totals_[seq] = GiftTotals{&t, f.amount_minor};
     ++t.gifts;
-    t.gross_minor += Int(e, "amount_minor");
-    const std::string& date = Str(e, "date");
-    if (t.first_date.empty() || date < t.first_date) t.first_date = date;
-    if (t.last_date.empty() || date > t.last_date) t.last_date = date;
+    t.gross_minor += f.amount_minor;
+    if (t.first_date.empty() || f.date < t.first_date) t.first_date = f.date;
+    if (t.last_date.empty() || f.date > t.last_date) t.last_date = f.date;
   } else if (kind == "refund" || kind == "correction") {
     // The replay accepted it: donation_seq names an earlier donation.
-    GiftTotals& g = gift_totals_.at(static_cast<std::size_t>(Int(e, "donation_seq")));
+    GiftTotals& g = gift_totals_.at(static_cast<std::size_t>(f.donation_seq));
     PROBITY_ASSERT(g.totals != nullptr);
     if (kind == "refund") {
-      g.totals->refunded_minor += Int(e, "amount_minor");
+      g.totals->refunded_minor += f.amount_minor;
     } else {
-      g.totals->gross_minor += Int(e, "amount_minor") - g.amount_minor;
-      g.amount_minor = Int(e, "amount_minor");
+      g.totals->gross_minor += f.amount_minor - g.amount_minor;
+      g.amount_minor = f.amount_minor;
     }
   } else if (kind == "ledger_created") {
     ledger_origin_ = Str(e, "origin");
@@ -315,26 +317,27 @@ void BundleVerifier::Count(const Json& e) {
 
 Status BundleVerifier::Apply(std::int64_t seq, Checked& c) {
   if (!c.entry.ok()) return Fail(seq, c.entry.status().message());
-  const Json& e = c.entry.value();
-  if (Int(e, "seq") != seq) {
-    return Fail(seq, "says it is entry " + std::to_string(Int(e, "seq")) +
+  const EntryFacts& e = c.entry.value();
+  if (e.seq != seq) {
+    return Fail(seq, "says it is entry " + std::to_string(e.seq) +
                          " (entries were moved, swapped or removed)");
   }
-  if (Str(e, "prev") != prev_hex_) {
+  // The same test as the hex texts': the schema allows one text per hash.
+  if (e.prev != prev_) {
     return Fail(seq, "prev does not match the hash of the entry before it");
   }
   Result<PublicKey> key = replay_.Apply(e);
   if (!key.ok()) return Fail(seq, key.status().message());
-  auto header = header_keys_.find(Str(e, "signer"));
+  auto header = header_keys_.find(e.signer);
   if (header == header_keys_.end() || header->second != key.value()) {
     return Fail(seq, "its signer's key is not the one the bundle header lists");
   }
   if (!c.signature_ok) return Fail(seq, "signature does not verify");
-  const std::string& kind = Str(e, "kind");
+  const std::string& kind = e.kind;
   if (kind == "donor_added" || kind == "donor_corrected") {
-    PROBITY_RETURN_IF_ERROR(CheckDisclosure(e));
+    PROBITY_RETURN_IF_ERROR(CheckDisclosure(e.entry));
   }
-  if (kind == "erasure") erased_at_.emplace(Str(e, "subject"), seq);
+  if (kind == "erasure") erased_at_.emplace(Str(e.entry, "subject"), seq);
   Status policy = policy_.Apply(e);
   if (!policy.ok()) {
     report_.first_bad_seq = seq;
@@ -342,7 +345,7 @@ Status BundleVerifier::Apply(std::int64_t seq, Checked& c) {
   }
   Count(e);
   tree_.Append(c.leaf);
-  prev_hex_.swap(c.leaf_hex);
+  prev_ = c.leaf;
   return Status::OK();
 }
 
@@ -417,9 +420,10 @@ Status BundleVerifier::CheckEntries() {
     Checked* c = nullptr;
     PROBITY_RETURN_IF_ERROR(checks.Take(i, &c));
     PROBITY_RETURN_IF_ERROR(Apply(static_cast<std::int64_t>(i), *c));
-    // Freed here, while Apply has just read it: the worker that reuses the
-    // slot a window later would find every node of it out of the cache.
-    c->entry.value() = Json();
+    // A kept entry (not a gift kind) is freed here, while Apply has just read
+    // it: the worker that reuses the slot a window later would find every
+    // node of it out of the cache. A gift kind's was freed where it was decoded.
+    c->entry.value().entry = Json();
     checks.Release(i);
     ++report_.summary.entries;
   }

@@ -16,16 +16,17 @@
 
 #include "ledger/canonical_json.h"
 #include "ledger/crypto.h"
+#include "ledger/entry_facts.h"
 #include "ledger/merkle.h"
 #include "reports/bundle_format.h"
 
 namespace probity {
 
-// What the workers find about one entry.
+// What the workers find about one entry: what the ordered checks read of it
+// (a gift kind's JSON is freed on the worker that decoded it).
 struct Checked {
-  Result<Json> entry = Status::Corruption("not checked");
-  Hash leaf{};
-  std::string leaf_hex;       // HexEncode(leaf): the next entry's `prev`
+  Result<EntryFacts> entry = Status::Corruption("not checked");
+  Hash leaf{};                // the next entry's `prev`
   bool signature_ok = false;  // under the header key its `signer` names
 };
 

@@ -183,6 +183,22 @@ TEST_F(BundleTest, RemovedSwappedDuplicatedEntriesFail) {
   ExpectFails(Join(duplicated), "was expected");
 }
 
+TEST_F(BundleTest, AnEntryReSignedWithAnotherPrevFails) {
+  // The ledger's own key re-signs its last entry (a correction) with the
+  // hash of the entry two before it as prev: only the chain of prev says so.
+  std::vector<std::string> lines = Lines(Bundle());
+  const std::int64_t last = Count() - 1;
+  Json e = DecodeEntry(ledger_->store().GetEntry(last).value().body).value();
+  ASSERT_EQ(e["kind"], "correction");
+  e["prev"] = HexEncode(LeafHash(AsBytes(ledger_->store().GetEntry(last - 2).value().body)));
+  const std::string body = Canonicalize(e).value();
+  const std::string line = "entry " + std::to_string(last) + " ";
+  lines[FindLine(lines, line)] =
+      line + Base64Encode(SignDetached(key_.key, AsBytes(body))) + " " + body;
+  ExpectFails(Join(lines), "entry " + std::to_string(last) +
+                               ": prev does not match the hash of the entry before it");
+}
+
 TEST_F(BundleTest, ForgedEntryByAnUnauthorisedKeyFails) {
   // A well-formed entry appended by someone who is not a signer, with the
   // header's count, the checkpoint and everything else left as they were.
