@@ -46,39 +46,33 @@ constexpr const char* kRollupGroupsSql =
 // SQLite's order: NULL first, then text by bytes, as std::string compares.
 class GroupCursor {
  public:
-  GroupCursor(Db& db, const char* sql, std::int64_t seq, Status* status)
-      : stmt_(Prepared(db, sql, status)) {
-    if (stmt_.has_value()) stmt_->Bind(1, seq);
+  // `sql` with ?1 bound to `seq`.
+  static Result<GroupCursor> Open(Db& db, const char* sql, std::int64_t seq) {
+    PROBITY_ASSIGN_OR_RETURN(Stmt stmt, db.Prepare(sql));
+    stmt.Bind(1, seq);
+    return GroupCursor(std::move(stmt));
   }
   // Moves to the next group; false at the end.
   Result<bool> Next() {
-    PROBITY_ASSERT(stmt_.has_value());
-    PROBITY_ASSIGN_OR_RETURN(bool row, stmt_->Step());
+    PROBITY_ASSIGN_OR_RETURN(bool row, stmt_.Step());
     done_ = !row;
     if (done_) return false;
-    g_.scope = stmt_->ColumnText(0);
-    g_.subject = stmt_->ColumnText(1);
-    g_.month = stmt_->ColumnText(2);
-    g_.method = stmt_->ColumnText(3);
-    g_.election = stmt_->ColumnText(4);
-    g_.currency = stmt_->ColumnText(5);
-    g_.net_minor = stmt_->ColumnInt64(6);
-    g_.gifts = stmt_->ColumnInt64(7);
+    g_.scope = stmt_.ColumnText(0);
+    g_.subject = stmt_.ColumnText(1);
+    g_.month = stmt_.ColumnText(2);
+    g_.method = stmt_.ColumnText(3);
+    g_.election = stmt_.ColumnText(4);
+    g_.currency = stmt_.ColumnText(5);
+    g_.net_minor = stmt_.ColumnInt64(6);
+    g_.gifts = stmt_.ColumnInt64(7);
     return true;
   }
   bool done() const { return done_; }
   const GiftGroup& group() const { return g_; }
 
  private:
-  static std::optional<Stmt> Prepared(Db& db, const char* sql, Status* status) {
-    Result<Stmt> stmt = db.Prepare(sql);
-    if (!stmt.ok()) {
-      *status = stmt.status();
-      return std::nullopt;
-    }
-    return std::move(stmt).value();
-  }
-  std::optional<Stmt> stmt_;
+  explicit GroupCursor(Stmt stmt) : stmt_(std::move(stmt)) {}
+  Stmt stmt_;
   GiftGroup g_;
   bool done_ = true;
 };
@@ -95,8 +89,8 @@ std::string Describe(const GiftGroup& g) {
 
 bool Zero(const GiftGroup& g) { return g.net_minor == 0 && g.gifts == 0; }
 
-// Walks two cursors in group order together: `both` for a group in each,
-// `only_a`/`only_b` for a group in one. Stops at the first error.
+// Walks two cursors in group order together, calling `fn` with a group of
+// each (equal keys) or of one (the other null). Stops at the first error.
 Status Merge(GroupCursor& a, GroupCursor& b,
              const std::function<Status(const GiftGroup*, const GiftGroup*)>& fn) {
   PROBITY_RETURN_IF_ERROR(a.Next().status());
@@ -114,30 +108,32 @@ Status Merge(GroupCursor& a, GroupCursor& b,
 }  // namespace
 
 Result<std::int64_t> Store::LatestGiftRollup() {
-  return QueryInt64(*db_, "SELECT coalesce(max(upto_seq), 0) FROM gift_rollups");
+  // Cached: every append asks (RollUpGifts).
+  PROBITY_ASSIGN_OR_RETURN(
+      CachedStmt stmt, db_->PrepareCached("SELECT coalesce(max(upto_seq), 0) FROM gift_rollups"));
+  PROBITY_ASSIGN_OR_RETURN(bool row, stmt->Step());
+  PROBITY_ASSERT(row);  // an aggregate always returns one row
+  return stmt->ColumnInt64(0);
 }
 
 Status Store::ScanGiftGroups(const std::function<Status(const GiftGroup&)>& fn) {
   // Once per report: no statement here is cached, so `fn` may re-enter.
   PROBITY_ASSIGN_OR_RETURN(std::int64_t count, EntryCount());
   PROBITY_ASSIGN_OR_RETURN(std::int64_t upto, LatestGiftRollup());
-  Status st;
   // The rows after the rollup are sorted (kGiftRollupTailShare).
   // The GROUP BY follows gift_deltas_summary's column order, so SQLite walks
   // that covering index once, in order, with no sort and no table lookup
   // (tests/ledger/gift_deltas_test.cc checks the order).
   if (upto == 0 || (count - upto) * kGiftRollupTailShare > upto) {
-    GroupCursor all(*db_, kHeadGroupsSql, count, &st);
-    PROBITY_RETURN_IF_ERROR(st);
+    PROBITY_ASSIGN_OR_RETURN(GroupCursor all, GroupCursor::Open(*db_, kHeadGroupsSql, count));
     for (;;) {
       PROBITY_ASSIGN_OR_RETURN(bool more, all.Next());
       if (!more) return Status::OK();
       PROBITY_RETURN_IF_ERROR(fn(all.group()));
     }
   }
-  GroupCursor rollup(*db_, kRollupGroupsSql, upto, &st);
-  GroupCursor tail(*db_, kTailGroupsSql, upto, &st);
-  PROBITY_RETURN_IF_ERROR(st);
+  PROBITY_ASSIGN_OR_RETURN(GroupCursor rollup, GroupCursor::Open(*db_, kRollupGroupsSql, upto));
+  PROBITY_ASSIGN_OR_RETURN(GroupCursor tail, GroupCursor::Open(*db_, kTailGroupsSql, upto));
   GiftGroup sum;
   return Merge(rollup, tail, [&](const GiftGroup* r, const GiftGroup* t) {
     if (r == nullptr || t == nullptr) return fn(r != nullptr ? *r : *t);
@@ -209,10 +205,8 @@ Result<std::string> Store::FirstGiftRollupMismatch() {
     if (upto < 1 || upto > count) {
       return where + "outside the entries 1 .. " + std::to_string(count);
     }
-    Status st;
-    GroupCursor stored(*db_, kRollupGroupsSql, upto, &st);
-    GroupCursor made(*db_, kHeadGroupsSql, upto, &st);
-    PROBITY_RETURN_IF_ERROR(st);
+    PROBITY_ASSIGN_OR_RETURN(GroupCursor stored, GroupCursor::Open(*db_, kRollupGroupsSql, upto));
+    PROBITY_ASSIGN_OR_RETURN(GroupCursor made, GroupCursor::Open(*db_, kHeadGroupsSql, upto));
     std::string why;
     Status walk = Merge(stored, made, [&](const GiftGroup* s, const GiftGroup* m) {
       if (s == nullptr && Zero(*m)) return Status::OK();  // a rollup leaves these out
