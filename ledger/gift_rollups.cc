@@ -117,7 +117,8 @@ Result<std::int64_t> Store::LatestGiftRollup() {
 }
 
 Status Store::ScanGiftGroups(const std::function<Status(const GiftGroup&)>& fn) {
-  // Once per report: no statement here is cached, so `fn` may re-enter.
+  // The statements held while `fn` runs are not cached, so `fn` may re-enter
+  // the store (EntryCount's and LatestGiftRollup's are released before).
   PROBITY_ASSIGN_OR_RETURN(std::int64_t count, EntryCount());
   PROBITY_ASSIGN_OR_RETURN(std::int64_t upto, LatestGiftRollup());
   // The rows after the rollup are sorted (kGiftRollupTailShare).
