@@ -29,7 +29,7 @@ CREATE TABLE entries(
   amount_minor INTEGER NOT NULL,
   external_id TEXT);
 CREATE UNIQUE INDEX entries_by_external_id ON entries(external_id) WHERE external_id IS NOT NULL;
-CREATE INDEX entries_by_subject ON entries(subject, seq);
+CREATE INDEX entries_by_subject ON entries(subject, kind, seq);
 CREATE INDEX entries_by_kind ON entries(kind, seq);
 CREATE INDEX entries_by_scope ON entries(scope, kind, method, amount_minor);
 CREATE TABLE tree_nodes(level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL,
@@ -259,9 +259,12 @@ Status Store::CheckIsLedger() {
   if (version == std::to_string(kStoreSchemaVersion)) return Status::OK();
   // Nothing in a ledger is rewritten in place, so an older file is not
   // upgraded on open: say which program can still read it.
-  if (version == "1" || version == "2" || version == "3" || version == "4" || version == "5") {
+  if (version == "1" || version == "2" || version == "3" || version == "4" || version == "5" ||
+      version == "6") {
     const std::string missing =
-        version == "5"   ? "version 6's gift_rollups, which the summary starts from, and its "
+        version == "6"   ? "version 7's entries_by_subject covering the kind, which policy "
+                           "decisions find a donor's registration through"
+        : version == "5" ? "version 6's gift_rollups, which the summary starts from, and its "
                            "gift_deltas_summary covering what policy decisions read donors' "
                            "histories through"
         : version == "4" ? "version 5's covering gift_deltas_by_donation, which policy "

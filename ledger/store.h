@@ -37,11 +37,15 @@ constexpr const char* kLedgerMagic = "probity-ledger";
 // gift_deltas_by_donor, donor_names (docs/format.md 12.3, 12.4); 5:
 // gift_deltas_by_donor dropped, gift_deltas_by_donation covering what
 // DonorGifts reads; 6: gift_rollups (docs/format.md 12.5), gift_deltas_summary
-// covering what DonorGifts reads and gift_deltas_by_donation narrowed
-constexpr int kStoreSchemaVersion = 6;
+// covering what DonorGifts reads and gift_deltas_by_donation narrowed; 7:
+// entries_by_subject covering the kind
+constexpr int kStoreSchemaVersion = 7;
 
 // Store::DonorGifts's query; ?1 is the scope, ?2 the subject. Tests read its plan.
 extern const char* const kDonorGiftsSql;
+// Store::FindEntries's queries, [kind given][subject given]; ?1 is the kind,
+// ?2 the subject. Tests read their plans.
+extern const char* const kFindEntriesSql[2][2];
 // What the donor_names key is derived for (docs/format.md 12.4).
 constexpr std::string_view kDonorIndexContext = "probity/donor_names/v1";
 constexpr std::int64_t kAppendOnlyTriggers = 13;  // see kSchema in store.cc

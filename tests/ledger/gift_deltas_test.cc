@@ -172,7 +172,7 @@ TEST_P(GiftDeltasSchemaTest, OlderSchemaIsRefusedByName) {
       << opened.status().message();
 }
 
-INSTANTIATE_TEST_SUITE_P(Versions, GiftDeltasSchemaTest, ::testing::Values("3", "4", "5"));
+INSTANTIATE_TEST_SUITE_P(Versions, GiftDeltasSchemaTest, ::testing::Values("3", "4", "5", "6"));
 
 // ScanGiftGroups's order (with no rollup, the walk of gift_deltas_summary) is
 // what the near-cap list relies on. The same query run by SQL is the oracle

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "ledger/subjects.h"
 #include "tests/ledger/test_ledger_util.h"
 
 namespace probity::testing {
@@ -100,6 +101,50 @@ TEST_F(StoreTest, MissingTreeNodeIsCorruption) {
   auto node = ledger_->store().PerfectNode(5, 0);
   ASSERT_FALSE(node.ok());
   EXPECT_TRUE(node.status().IsCorruption());
+}
+
+// The plan SQLite picks for `sql`, one line a step.
+std::string PlanOf(Db& db, const char* sql) {
+  Result<Stmt> plan = db.Prepare(std::string("EXPLAIN QUERY PLAN ") + sql);
+  EXPECT_TRUE(plan.ok()) << plan.status().ToString();
+  std::string detail;
+  while (plan.ok() && plan->Step().value()) detail += plan->ColumnText(3) + "\n";
+  return detail;
+}
+
+// A cap check finds the donor's registration and rectifications by subject
+// and kind: one range of the subject index, no entry read to test its kind
+// (each one a random page of a large file).
+TEST_F(StoreTest, FindEntriesByKindAndSubjectReadOneRangeOfTheSubjectIndex) {
+  Db& db = ledger_->store().db();
+  EXPECT_EQ(PlanOf(db, kFindEntriesSql[1][1]),
+            "SEARCH TABLE entries USING COVERING INDEX entries_by_subject (subject=? AND kind=?)\n");
+  EXPECT_EQ(PlanOf(db, kFindEntriesSql[0][1]).rfind(
+                "SEARCH TABLE entries USING COVERING INDEX entries_by_subject (subject=?)\n", 0),
+            0u)
+      << PlanOf(db, kFindEntriesSql[0][1]);
+  EXPECT_EQ(PlanOf(db, kFindEntriesSql[1][0]),
+            "SEARCH TABLE entries USING COVERING INDEX entries_by_kind (kind=?)\n");
+}
+
+// The subject index is in kind order within a subject; FindEntries gives seq order.
+TEST_F(StoreTest, FindEntriesOfASubjectAreInSeqOrderWhateverTheirKinds) {
+  const std::string a = AddPerson("Jeanne");
+  const std::string b = AddPerson("Paul");
+  const std::int64_t first = Give(a, "10");
+  Give(b, "20");
+  auto rectified = RectifyDonor(*ledger_, key_, Rectification{a, {{"address", "2 rue Y"}}, {}});
+  ASSERT_TRUE(rectified.ok()) << rectified.status().ToString();
+  const std::int64_t second = Give(a, "30");
+  Store& store = ledger_->store();
+  const std::vector<std::int64_t> added = store.FindEntries("donor_added", a).value();
+  ASSERT_EQ(added.size(), 1u);
+  EXPECT_EQ(store.FindEntries("", a).value(),
+            (std::vector<std::int64_t>{added[0], first, *rectified, second}));
+  EXPECT_EQ(store.FindEntries("donation", a).value(), (std::vector<std::int64_t>{first, second}));
+  EXPECT_EQ(store.FindEntries("donor_corrected", a).value(),
+            std::vector<std::int64_t>{*rectified});
+  EXPECT_EQ(store.FindEntries("donor_corrected", b).value(), std::vector<std::int64_t>{});
 }
 
 }  // namespace
