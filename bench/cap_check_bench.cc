@@ -15,9 +15,12 @@
 // donor's entries are spread over the file, as in a real campaign).
 // CASH_PERMILLE (default 20) of the gifts are cash, at most 150 EUR.
 //
-// The ledger is then closed and reopened (so the SQLite page cache starts
+// Both ledgers are then closed and reopened (so the SQLite page caches start
 // empty; the OS cache does not) and CheckDonation is timed for REPS (default
-// 2000) random donors, after REPS / 10 untimed ones.
+// 2000) random donors of each, after REPS / 10 untimed ones. The checks of the
+// two ledgers alternate, one of each in turn, which goes first switching
+// every turn: the machine's speed drifts by half over minutes here, so timing
+// one size after the other measured the drift as much as the size.
 #include <sodium.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -27,6 +30,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -204,38 +208,59 @@ struct Latency {
   double pages_read = 0;  // SQLite page-cache misses a check, mean: pages read and decrypted
 };
 
-Latency TimeChecks(Ledger& ledger, const Campaign& c, std::int64_t reps) {
-  std::mt19937_64 rng(7);
+// One ledger under test: its donors, the checks' random draws, and what
+// they measured.
+struct Timed {
+  Ledger* ledger = nullptr;
+  const Campaign* campaign = nullptr;
+  std::mt19937_64 rng{7};
+  std::vector<double> us;
+  std::int64_t misses = 0;
+};
+
+// One CheckDonation of a random donor of `t`; recorded when `record`.
+void CheckOne(Timed& t, DonationRequest& r, bool record) {
+  const Campaign& c = *t.campaign;
+  r.subject = c.subjects[static_cast<std::size_t>(t.rng() % c.subjects.size())];
+  sqlite3* db = t.ledger->store().db().raw();
+  int before = 0, high = 0;
+  sqlite3_db_status(db, SQLITE_DBSTATUS_CACHE_MISS, &before, &high, 1);
+  const auto start = Clock::now();
+  Decision d = Check(CheckDonation(*t.ledger, r), "check donation");
+  const double elapsed_us = Seconds(start) * 1e6;
+  int missed = 0;
+  sqlite3_db_status(db, SQLITE_DBSTATUS_CACHE_MISS, &missed, &high, 1);
+  if (!d.accepted) Die("check donation", Status::InvalidArgument("refused: " + d.message));
+  if (!record) return;
+  t.us.push_back(elapsed_us);
+  t.misses += missed;
+}
+
+Latency Summarise(Timed& t) {
+  std::vector<double>& us = t.us;
+  std::sort(us.begin(), us.end());
+  Latency l;
+  l.median_us = us[us.size() / 2];
+  l.p99_us = us[std::min(us.size() - 1, us.size() * 99 / 100)];
+  for (double u : us) l.mean_us += u / static_cast<double>(us.size());
+  l.pages_read = static_cast<double>(t.misses) / static_cast<double>(us.size());
+  return l;
+}
+
+// Times `reps` checks on each ledger, alternating (see the header).
+void TimeChecks(Timed& a, Timed& b, std::int64_t reps) {
   DonationRequest r;
   r.amount_minor = 10000;
   r.currency = "EUR";
   r.method = "transfer";
   r.date = Date{2026, 6, 1};
   r.scope = kScopeId;
-  std::vector<double> us;
-  std::int64_t misses = 0;
   for (std::int64_t i = -reps / 10; i < reps; ++i) {
-    r.subject = c.subjects[static_cast<std::size_t>(rng() % c.subjects.size())];
-    int before = 0, high = 0;
-    sqlite3_db_status(ledger.store().db().raw(), SQLITE_DBSTATUS_CACHE_MISS, &before, &high, 1);
-    const auto start = Clock::now();
-    Decision d = Check(CheckDonation(ledger, r), "check donation");
-    const double elapsed_us = Seconds(start) * 1e6;
-    int missed = 0;
-    sqlite3_db_status(ledger.store().db().raw(), SQLITE_DBSTATUS_CACHE_MISS, &missed, &high, 1);
-    if (!d.accepted) Die("check donation", Status::InvalidArgument("refused: " + d.message));
-    if (i >= 0) {
-      us.push_back(elapsed_us);
-      misses += missed;
-    }
+    Timed& first = i % 2 == 0 ? a : b;
+    Timed& second = i % 2 == 0 ? b : a;
+    CheckOne(first, r, i >= 0);
+    CheckOne(second, r, i >= 0);
   }
-  std::sort(us.begin(), us.end());
-  Latency l;
-  l.median_us = us[us.size() / 2];
-  l.p99_us = us[std::min(us.size() - 1, us.size() * 99 / 100)];
-  for (double u : us) l.mean_us += u / static_cast<double>(us.size());
-  l.pages_read = static_cast<double>(misses) / static_cast<double>(us.size());
-  return l;
 }
 
 struct SizeResult {
@@ -243,28 +268,29 @@ struct SizeResult {
   std::size_t donors = 0;
   double build_s = 0;
   std::uintmax_t file_bytes = 0;
+  std::string path;
+  Campaign campaign;
   Latency latency;
 };
 
-SizeResult Measure(const std::string& dir, const NamedKey& key, std::int64_t n, std::int64_t reps,
-                   std::int64_t cash_permille) {
-  const std::string path = dir + "/cap-" + std::to_string(n) + ".ledger";
+SizeResult Build(const std::string& dir, const NamedKey& key, std::int64_t n,
+                 std::int64_t cash_permille) {
   SizeResult out;
+  out.path = dir + "/cap-" + std::to_string(n) + ".ledger";
   out.entries = n;
   const auto start = Clock::now();
-  const Campaign c = BuildLedger(path, key, n, cash_permille);
+  out.campaign = BuildLedger(out.path, key, n, cash_permille);
   out.build_s = Seconds(start);
-  out.donors = c.subjects.size();
+  out.donors = out.campaign.subjects.size();
   std::fprintf(stderr, "built %lld entries (%zu donors) in %.1f s\n", static_cast<long long>(n),
                out.donors, out.build_s);
-  auto ledger = Check(Ledger::Open(path, Pass(), CheapKdf()), "reopen");
-  out.file_bytes = std::filesystem::file_size(path);
-  out.latency = TimeChecks(*ledger, c, reps);
-  ledger.reset();
-  std::filesystem::remove(path);
-  std::filesystem::remove(path + "-wal");
-  std::filesystem::remove(path + "-shm");
   return out;
+}
+
+std::unique_ptr<Ledger> Reopen(SizeResult& r) {
+  auto ledger = Check(Ledger::Open(r.path, Pass(), CheapKdf()), "reopen");
+  r.file_bytes = std::filesystem::file_size(r.path);
+  return ledger;
 }
 
 void PrintRow(const SizeResult& r) {
@@ -291,11 +317,24 @@ int Run(int argc, char** argv) {
   const std::string dir = tmpl;
   const NamedKey key{"treasurer", Check(GenerateSigningKey(), "key")};
 
-  const SizeResult s = Measure(dir, key, small, reps, cash_permille);
-  const SizeResult l = Measure(dir, key, large, reps, cash_permille);
+  SizeResult s = Build(dir, key, small, cash_permille);
+  SizeResult l = Build(dir, key, large, cash_permille);
+  {
+    std::unique_ptr<Ledger> small_ledger = Reopen(s);
+    std::unique_ptr<Ledger> large_ledger = Reopen(l);
+    Timed ts, tl;
+    ts.ledger = small_ledger.get();
+    ts.campaign = &s.campaign;
+    tl.ledger = large_ledger.get();
+    tl.campaign = &l.campaign;
+    TimeChecks(ts, tl, reps);
+    s.latency = Summarise(ts);
+    l.latency = Summarise(tl);
+  }
   std::filesystem::remove_all(dir);
 
-  std::printf("\nCheckDonation latency, %lld random donors per size, %lld permille cash gifts\n\n",
+  std::printf("\nCheckDonation latency, %lld random donors per size (the sizes' checks alternate), "
+              "%lld permille cash gifts\n\n",
               static_cast<long long>(reps), static_cast<long long>(cash_permille));
   std::printf("| entries | donors | file | build | median us | p99 us | mean us | pages read |\n");
   std::printf("|---|---|---|---|---|---|---|---|\n");

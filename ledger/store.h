@@ -46,6 +46,8 @@ extern const char* const kDonorGiftsSql;
 // Store::FindEntries's queries, [kind given][subject given]; ?1 is the kind,
 // ?2 the subject. Tests read their plans.
 extern const char* const kFindEntriesSql[2][2];
+// Store::DonorIdentityEntries's query; ?1 is the subject. Tests read its plan.
+extern const char* const kDonorIdentitySql;
 // What the donor_names key is derived for (docs/format.md 12.4).
 constexpr std::string_view kDonorIndexContext = "probity/donor_names/v1";
 constexpr std::int64_t kAppendOnlyTriggers = 13;  // see kSchema in store.cc
@@ -65,6 +67,13 @@ struct StoredEntry {
   std::string body;  // canonical JSON bytes, exactly as signed
   Signature sig{};
   Hash leaf_hash{};
+};
+
+// A donor_added or donor_corrected entry as entries_donor_bodies holds it.
+struct IdentityEntry {
+  std::int64_t seq = 0;
+  std::string kind;  // donor_added, donor_corrected
+  std::string body;  // canonical JSON bytes, exactly as signed
 };
 
 // The fields of a donation, refund or correction that its gift_deltas rows
@@ -181,6 +190,10 @@ class Store : public NodeReader {
   // Seqs of entries matching kind and/or subject (empty string: any), in order.
   Result<std::vector<std::int64_t>> FindEntries(const std::string& kind,
                                                 const std::string& subject);
+  // The subject's donor_added and donor_corrected entries, in seq order: one
+  // range of the partial covering index entries_donor_bodies (docs/format.md
+  // 12.2), so reading a donor's identity reads no page of the entries table.
+  Result<std::vector<IdentityEntry>> DonorIdentityEntries(const std::string& subject);
   // Seqs of entries of `kind` in `scope`, in order, from the scope index.
   Result<std::vector<std::int64_t>> FindScopeEntries(const std::string& scope,
                                                      const std::string& kind);

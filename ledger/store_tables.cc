@@ -133,6 +133,28 @@ Result<std::vector<std::int64_t>> Store::FindEntries(const std::string& kind,
   return CollectSeqs(*stmt);
 }
 
+// The kind test must be the index's own WHERE term, word for word, for
+// SQLite to use a partial index.
+const char* const kDonorIdentitySql =
+    "SELECT seq, kind, body FROM entries WHERE subject = ?1 AND "
+    "kind IN ('donor_added', 'donor_corrected') ORDER BY seq";
+
+Result<std::vector<IdentityEntry>> Store::DonorIdentityEntries(const std::string& subject) {
+  PROBITY_ASSIGN_OR_RETURN(CachedStmt stmt, db_->PrepareCached(kDonorIdentitySql));
+  stmt->Bind(1, subject);
+  std::vector<IdentityEntry> out;
+  for (;;) {
+    PROBITY_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) return out;
+    IdentityEntry e;
+    e.seq = stmt->ColumnInt64(0);
+    e.kind = stmt->ColumnText(1);
+    Bytes body = stmt->ColumnBlob(2);
+    e.body.assign(body.begin(), body.end());
+    out.push_back(std::move(e));
+  }
+}
+
 Result<std::vector<std::int64_t>> Store::FindScopeEntries(const std::string& scope,
                                                           const std::string& kind) {
   PROBITY_ASSIGN_OR_RETURN(

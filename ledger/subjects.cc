@@ -8,15 +8,30 @@
 namespace probity {
 namespace {
 
+// The subject's donor_added and donor_corrected entries, in order, from
+// entries_donor_bodies (Store::DonorIdentityEntries): the registration
+// first. NotFound (RequireDonorExists's) if the subject is not a donor.
+Result<std::vector<IdentityEntry>> PiiEntries(Store& store, const std::string& subject) {
+  PROBITY_ASSIGN_OR_RETURN(std::vector<IdentityEntry> entries,
+                           store.DonorIdentityEntries(subject));
+  if (entries.empty()) {
+    PROBITY_RETURN_IF_ERROR(RequireDonorExists(store, subject));  // says why
+    return Status::Corruption("entries_donor_bodies holds no entry of " + subject +
+                              ", a registered donor; run probity verify");
+  }
+  if (entries.front().kind != "donor_added") {
+    return Status::Corruption(subject + " has a donor_corrected entry before its donor_added; "
+                              "run probity verify");
+  }
+  return entries;
+}
+
 // The seqs of the subject's donor_added and donor_corrected entries, in order.
 Result<std::vector<std::int64_t>> PiiSeqs(Store& store, const std::string& subject) {
-  PROBITY_RETURN_IF_ERROR(RequireDonorExists(store, subject));
-  PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> seqs,
-                           store.FindEntries("donor_added", subject));
-  PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> corrected,
-                           store.FindEntries("donor_corrected", subject));
-  seqs.insert(seqs.end(), corrected.begin(), corrected.end());
-  std::sort(seqs.begin(), seqs.end());
+  PROBITY_ASSIGN_OR_RETURN(std::vector<IdentityEntry> entries, PiiEntries(store, subject));
+  std::vector<std::int64_t> seqs;
+  seqs.reserve(entries.size());
+  for (const IdentityEntry& e : entries) seqs.push_back(e.seq);
   return seqs;
 }
 
@@ -58,18 +73,31 @@ Result<std::int64_t> CurrentPiiSeq(Store& store, const std::string& subject) {
 }
 
 Result<std::optional<DonorPii>> LoadCurrentPii(Store& store, const std::string& subject) {
-  PROBITY_ASSIGN_OR_RETURN(std::int64_t seq, CurrentPiiSeq(store, subject));
-  PROBITY_ASSIGN_OR_RETURN(Json e, ReadDecodedEntry(store, seq));
-  return OpenBox(store, subject, e["pii"].get<std::string>());
+  PROBITY_ASSIGN_OR_RETURN(DonorIdentity identity, LoadDonorIdentity(store, subject));
+  return std::move(identity.pii);
+}
+
+Result<DonorIdentity> LoadDonorIdentity(Store& store, const std::string& subject) {
+  PROBITY_ASSIGN_OR_RETURN(std::vector<IdentityEntry> entries, PiiEntries(store, subject));
+  PROBITY_ASSIGN_OR_RETURN(Json added, DecodeEntry(entries.front().body));
+  DonorIdentity out;
+  out.donor_type = added["donor_type"].get<std::string>();
+  if (entries.size() == 1) {
+    PROBITY_ASSIGN_OR_RETURN(out.pii, OpenBox(store, subject, added["pii"].get<std::string>()));
+    return out;
+  }
+  PROBITY_ASSIGN_OR_RETURN(Json current, DecodeEntry(entries.back().body));
+  PROBITY_ASSIGN_OR_RETURN(out.pii, OpenBox(store, subject, current["pii"].get<std::string>()));
+  return out;
 }
 
 Result<std::vector<PiiVersion>> LoadPiiHistory(Store& store, const std::string& subject) {
-  PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> seqs, PiiSeqs(store, subject));
+  PROBITY_ASSIGN_OR_RETURN(std::vector<IdentityEntry> entries, PiiEntries(store, subject));
   std::vector<PiiVersion> out;
-  for (std::int64_t seq : seqs) {
-    PROBITY_ASSIGN_OR_RETURN(Json e, ReadDecodedEntry(store, seq));
+  for (const IdentityEntry& entry : entries) {
+    PROBITY_ASSIGN_OR_RETURN(Json e, DecodeEntry(entry.body));
     PiiVersion v;
-    v.seq = seq;
+    v.seq = entry.seq;
     v.kind = e["kind"].get<std::string>();
     v.ts = e["ts"].get<std::string>();
     if (e.contains("request_seq")) v.request_seq = e["request_seq"].get<std::int64_t>();

@@ -41,6 +41,16 @@ Result<std::int64_t> CurrentPiiSeq(Store& store, const std::string& subject);
 // The personal data in force; nullopt once the subject's key is erased.
 Result<std::optional<DonorPii>> LoadCurrentPii(Store& store, const std::string& subject);
 
+// What a policy decision reads of a donor: the type, from donor_added, and
+// the personal data in force (nullopt once the key is erased). NotFound if
+// not a donor. Reads one range of entries_donor_bodies and the vault key:
+// no page of the entries table.
+struct DonorIdentity {
+  std::string donor_type;
+  std::optional<DonorPii> pii;
+};
+Result<DonorIdentity> LoadDonorIdentity(Store& store, const std::string& subject);
+
 // One box of a subject's history: donor_added first, then each donor_corrected.
 struct PiiVersion {
   std::int64_t seq = 0;

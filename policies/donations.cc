@@ -11,25 +11,21 @@ namespace probity {
 namespace {
 
 // Type in clear from donor_added; nationality, residence, employer and
-// occupation from the sealed personal data (the policy needs them).
+// occupation from the sealed personal data in force (the policy needs them):
+// LoadDonorIdentity, which reads no page of the entries table.
 Result<DonorFacts> LoadDonorFacts(Store& store, const std::string& subject) {
-  PROBITY_RETURN_IF_ERROR(RequireDonorExists(store, subject));
-  PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> seqs,
-                           store.FindEntries("donor_added", subject));
-  PROBITY_ASSIGN_OR_RETURN(Json e, ReadDecodedEntry(store, seqs.front()));
+  PROBITY_ASSIGN_OR_RETURN(DonorIdentity identity, LoadDonorIdentity(store, subject));
   DonorFacts d;
   d.subject = subject;
-  d.donor_type = e["donor_type"].get<std::string>();
-  // The personal data in force: a rectification's (donor_corrected) over
-  // the registration's.
-  PROBITY_ASSIGN_OR_RETURN(std::optional<DonorPii> pii, LoadCurrentPii(store, subject));
-  if (!pii.has_value()) {
+  d.donor_type = std::move(identity.donor_type);
+  if (!identity.pii.has_value()) {
     d.identity_erased = true;
     return d;
   }
-  d.nationality = pii->nationality;
-  d.residence = pii->residence;
-  d.has_employer_and_occupation = !pii->employer.empty() && !pii->occupation.empty();
+  d.nationality = identity.pii->nationality;
+  d.residence = identity.pii->residence;
+  d.has_employer_and_occupation =
+      !identity.pii->employer.empty() && !identity.pii->occupation.empty();
   return d;
 }
 

@@ -5,7 +5,9 @@
 
 #include <sys/stat.h>
 
+#include "ledger/entry.h"
 #include "ledger/requests.h"
+#include "ledger/vault.h"
 #include "ledger/verify.h"
 #include "tests/ledger/test_ledger_util.h"
 
@@ -91,6 +93,50 @@ TEST_F(SubjectsTest, RectificationRestatesTheDataAndKeepsTheHistory) {
   // Removing a field with an empty value.
   ASSERT_TRUE(RectifyDonor(*ledger_, key_, Rectification{s, {{"email", ""}}, std::nullopt}).ok());
   EXPECT_TRUE(GetDonor(*ledger_, s).value().pii->email.empty());
+}
+
+// LoadDonorIdentity reads the donor's entries from the partial index
+// entries_donor_bodies; the oracle reads them from the entries table, found
+// by kind: the registration's type and the latest box, opened with the key.
+TEST_F(SubjectsTest, DonorIdentityFromTheIndexIsWhatTheTableSays) {
+  const std::string plain = AddPerson("Jeanne Martin");
+  const std::string rectified = AddPerson("Paul Durand");
+  const std::string erased = AddPerson("Marie Curie");
+  auto company = AddDonor(*ledger_, key_,
+                          NewDonor{"legal-person", DonorPii{"ACME SA", "FR", "FR", "1 rue Y", "",
+                                                            "", ""}});
+  ASSERT_TRUE(company.ok()) << company.status().ToString();
+  Give(plain, "10");
+  ASSERT_TRUE(RectifyDonor(*ledger_, key_, Rectification{rectified, {{"address", "2 rue A"}}, {}})
+                  .ok());
+  Give(rectified, "20");
+  ASSERT_TRUE(RectifyDonor(*ledger_, key_,
+                           Rectification{rectified, {{"residence", "BE"}, {"address", "3 rue B"}},
+                                         {}})
+                  .ok());
+  ASSERT_TRUE(Erase(erased).ok());
+  Store& store = ledger_->store();
+  for (const std::string& s : {plain, rectified, erased, company->subject}) {
+    SCOPED_TRACE(s);
+    Result<DonorIdentity> got = LoadDonorIdentity(store, s);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    const std::int64_t added = store.FindEntries("donor_added", s).value().at(0);
+    const std::vector<std::int64_t> corrected = store.FindEntries("donor_corrected", s).value();
+    const std::int64_t current = corrected.empty() ? added : corrected.back();
+    EXPECT_EQ(got->donor_type, ReadDecodedEntry(store, added).value()["donor_type"]);
+    const std::string box = ReadDecodedEntry(store, current).value()["pii"].get<std::string>();
+    Result<SecretBytes> key = store.GetSubjectKey(s);
+    ASSERT_EQ(got->pii.has_value(), key.ok());
+    if (key.ok()) {
+      EXPECT_EQ(PiiToJson(*got->pii), PiiToJson(OpenPii(key.value(), s, box).value()));
+    }
+    EXPECT_EQ(LoadCurrentPii(store, s).value().has_value(), got->pii.has_value());
+  }
+  EXPECT_EQ(LoadDonorIdentity(store, rectified)->pii->residence, "BE");
+  EXPECT_EQ(LoadDonorIdentity(store, company->subject)->donor_type, "legal-person");
+  EXPECT_FALSE(LoadDonorIdentity(store, erased)->pii.has_value());
+  EXPECT_TRUE(LoadDonorIdentity(store, "S-0000000000").status().IsNotFound());
+  EXPECT_TRUE(LoadDonorIdentity(store, "not an id").status().IsInvalidArgument());
 }
 
 TEST_F(SubjectsTest, BadRectificationsAreRefusedAndWriteNothing) {
