@@ -30,8 +30,6 @@ CREATE TABLE entries(
   external_id TEXT);
 CREATE UNIQUE INDEX entries_by_external_id ON entries(external_id) WHERE external_id IS NOT NULL;
 CREATE INDEX entries_by_subject ON entries(subject, kind, seq);
-CREATE INDEX entries_donor_bodies ON entries(subject, seq, kind, body)
-  WHERE kind IN ('donor_added', 'donor_corrected');
 CREATE INDEX entries_by_kind ON entries(kind, seq);
 CREATE INDEX entries_by_scope ON entries(scope, kind, method, amount_minor);
 CREATE TABLE tree_nodes(level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL,
@@ -264,9 +262,8 @@ Status Store::CheckIsLedger() {
   if (version == "1" || version == "2" || version == "3" || version == "4" || version == "5" ||
       version == "6") {
     const std::string missing =
-        version == "6"   ? "version 7's entries_by_subject covering the kind and "
-                           "entries_donor_bodies, which policy decisions read a donor's "
-                           "identity from"
+        version == "6"   ? "version 7's entries_by_subject covering the kind, which policy "
+                           "decisions find a donor's registration through"
         : version == "5" ? "version 6's gift_rollups, which the summary starts from, and its "
                            "gift_deltas_summary covering what policy decisions read donors' "
                            "histories through"

@@ -69,7 +69,7 @@ struct StoredEntry {
   Hash leaf_hash{};
 };
 
-// A donor_added or donor_corrected entry as entries_donor_bodies holds it.
+// A donor_added or donor_corrected entry: what a donor's identity is read from.
 struct IdentityEntry {
   std::int64_t seq = 0;
   std::string kind;  // donor_added, donor_corrected
@@ -190,9 +190,8 @@ class Store : public NodeReader {
   // Seqs of entries matching kind and/or subject (empty string: any), in order.
   Result<std::vector<std::int64_t>> FindEntries(const std::string& kind,
                                                 const std::string& subject);
-  // The subject's donor_added and donor_corrected entries, in seq order: one
-  // range of the partial covering index entries_donor_bodies (docs/format.md
-  // 12.2), so reading a donor's identity reads no page of the entries table.
+  // The subject's donor_added and donor_corrected entries, in seq order, found
+  // through entries_by_subject: one index leaf, then the entries' own pages.
   Result<std::vector<IdentityEntry>> DonorIdentityEntries(const std::string& subject);
   // Seqs of entries of `kind` in `scope`, in order, from the scope index.
   Result<std::vector<std::int64_t>> FindScopeEntries(const std::string& scope,

@@ -133,8 +133,6 @@ Result<std::vector<std::int64_t>> Store::FindEntries(const std::string& kind,
   return CollectSeqs(*stmt);
 }
 
-// The kind test must be the index's own WHERE term, word for word, for
-// SQLite to use a partial index.
 const char* const kDonorIdentitySql =
     "SELECT seq, kind, body FROM entries WHERE subject = ?1 AND "
     "kind IN ('donor_added', 'donor_corrected') ORDER BY seq";

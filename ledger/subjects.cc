@@ -8,18 +8,14 @@
 namespace probity {
 namespace {
 
-// The subject's donor_added and donor_corrected entries, in order, from
-// entries_donor_bodies (Store::DonorIdentityEntries): the registration
-// first. NotFound (RequireDonorExists's) if the subject is not a donor.
+// The subject's donor_added and donor_corrected entries, in order
+// (Store::DonorIdentityEntries): the registration first. NotFound
+// (RequireDonorExists's) if the subject is not a donor.
 Result<std::vector<IdentityEntry>> PiiEntries(Store& store, const std::string& subject) {
   PROBITY_ASSIGN_OR_RETURN(std::vector<IdentityEntry> entries,
                            store.DonorIdentityEntries(subject));
-  if (entries.empty()) {
+  if (entries.empty() || entries.front().kind != "donor_added") {
     PROBITY_RETURN_IF_ERROR(RequireDonorExists(store, subject));  // says why
-    return Status::Corruption("entries_donor_bodies holds no entry of " + subject +
-                              ", a registered donor; run probity verify");
-  }
-  if (entries.front().kind != "donor_added") {
     return Status::Corruption(subject + " has a donor_corrected entry before its donor_added; "
                               "run probity verify");
   }

@@ -43,8 +43,7 @@ Result<std::optional<DonorPii>> LoadCurrentPii(Store& store, const std::string& 
 
 // What a policy decision reads of a donor: the type, from donor_added, and
 // the personal data in force (nullopt once the key is erased). NotFound if
-// not a donor. Reads one range of entries_donor_bodies and the vault key:
-// no page of the entries table.
+// not a donor. One query (Store::DonorIdentityEntries) and the vault key.
 struct DonorIdentity {
   std::string donor_type;
   std::optional<DonorPii> pii;

@@ -127,12 +127,14 @@ TEST_F(StoreTest, FindEntriesByKindAndSubjectReadOneRangeOfTheSubjectIndex) {
             "SEARCH TABLE entries USING COVERING INDEX entries_by_kind (kind=?)\n");
 }
 
-// A donor's identity (type, personal data in force) is read from one range of
-// a partial index that holds the bodies of donor_added and donor_corrected:
-// no page of the entries table (Store::DonorIdentityEntries).
-TEST_F(StoreTest, DonorIdentityReadsOneRangeOfAPartialCoveringIndex) {
-  EXPECT_EQ(PlanOf(ledger_->store().db(), kDonorIdentitySql),
-            "SEARCH TABLE entries USING COVERING INDEX entries_donor_bodies (subject=?)\n");
+// A donor's identity (type, personal data in force) is found through the
+// subject index by kind, and only those entries are read from the table
+// (Store::DonorIdentityEntries).
+TEST_F(StoreTest, DonorIdentityIsFoundThroughTheSubjectIndexByKind) {
+  EXPECT_EQ(PlanOf(ledger_->store().db(), kDonorIdentitySql).rfind(
+                "SEARCH TABLE entries USING INDEX entries_by_subject (subject=? AND kind=?)\n", 0),
+            0u)
+      << PlanOf(ledger_->store().db(), kDonorIdentitySql);
 }
 
 // The subject index is in kind order within a subject; FindEntries gives seq order.

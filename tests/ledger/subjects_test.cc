@@ -95,9 +95,8 @@ TEST_F(SubjectsTest, RectificationRestatesTheDataAndKeepsTheHistory) {
   EXPECT_TRUE(GetDonor(*ledger_, s).value().pii->email.empty());
 }
 
-// LoadDonorIdentity reads the donor's entries from the partial index
-// entries_donor_bodies; the oracle reads them from the entries table, found
-// by kind: the registration's type and the latest box, opened with the key.
+// LoadDonorIdentity reads the donor's entries with one query; the oracle
+// finds them one kind at a time and reads them one by one: the registration's type and the latest box, opened with the key.
 TEST_F(SubjectsTest, DonorIdentityFromTheIndexIsWhatTheTableSays) {
   const std::string plain = AddPerson("Jeanne Martin");
   const std::string rectified = AddPerson("Paul Durand");
