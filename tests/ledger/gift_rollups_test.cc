@@ -5,7 +5,9 @@
 // verify against rollups edited, added to or cut by someone holding the
 // database key.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
+#include <functional>
 #include <random>
 
 #include "ledger/verify.h"
@@ -201,6 +203,54 @@ TEST_F(GiftRollupsTest, AnAppendWritesTheRollupOnceItIsDue) {
   Give(a, "1.00");
   EXPECT_EQ(Latest(), 8);
   EXPECT_EQ(Groups(), GroupBy());
+}
+
+// The pages `read` touches in the page cache, read from disk or not.
+std::int64_t PagesTouched(Db& db, const std::function<void()>& read) {
+  int hit = 0, miss = 0, high = 0;
+  sqlite3_db_status(db.raw(), SQLITE_DBSTATUS_CACHE_HIT, &hit, &high, 1);  // resets
+  sqlite3_db_status(db.raw(), SQLITE_DBSTATUS_CACHE_MISS, &miss, &high, 1);
+  read();
+  sqlite3_db_status(db.raw(), SQLITE_DBSTATUS_CACHE_HIT, &hit, &high, 1);
+  sqlite3_db_status(db.raw(), SQLITE_DBSTATUS_CACHE_MISS, &miss, &high, 1);
+  return hit + miss;
+}
+
+// Which way ScanGiftGroups reads, seen from the pages it touches: with a
+// rollup and few rows after it, the rollup's groups and those rows; past a
+// fifth, every row through gift_deltas_summary. (The answers are the same
+// either way: GroupsFromTheLatestRollup... holds them to GROUP BY.)
+TEST_F(GiftRollupsTest, TheSummaryReadsTheRollupNotEveryRowWhileTheRowsAfterItAreFew) {
+  const std::string a = AddPerson("Jeanne Martin");
+  auto added = ledger_->Append(key_, [&](AppendBatch& batch) -> Status {
+    for (int i = 0; i < 2000; ++i) {
+      PROBITY_RETURN_IF_ERROR(batch
+                                  .Add(EntryDraft{"donation", Json{{"subject", a},
+                                                                   {"amount_minor", 100 + i},
+                                                                   {"currency", "EUR"},
+                                                                   {"method", "cheque"},
+                                                                   {"date", "2026-05-01"},
+                                                                   {"scope", "fr-pres-2027"}}})
+                                  .status());
+    }
+    return Status::OK();
+  });
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  Db& db = ledger_->store().db();
+  const std::int64_t walk = PagesTouched(db, [&] {
+    EXPECT_EQ(QueryInt64(db, "SELECT count(*) FROM gift_deltas INDEXED BY gift_deltas_summary "
+                             "WHERE scope > ''")
+                  .value(),
+              2000);
+  });
+  const std::int64_t before_rollup = PagesTouched(db, [&] { Groups(); });
+  ASSERT_TRUE(RollUp());
+  Give(a, "1.00");
+  std::vector<Key> groups;
+  const std::int64_t merged = PagesTouched(db, [&] { groups = Groups(); });
+  EXPECT_EQ(groups, GroupBy());
+  EXPECT_GE(before_rollup, walk) << "no rollup: every row";
+  EXPECT_LT(merged * 4, walk) << "the rollup's one group and one row after it";
 }
 
 TEST_F(GiftRollupsTest, TriggersRefuseUpdateAndDelete) {
