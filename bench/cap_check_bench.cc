@@ -346,6 +346,8 @@ int Run(int argc, char** argv) {
     // Then cash gifts, whose decision also sums every cash gift of the scope
     // (the scope's cash rule): not constant, shown apart.
     Timed cs, cl;
+    cs.rng.seed(8);  // other donors than the transfers' (whose pages are cached now)
+    cl.rng.seed(8);
     cs.ledger = small_ledger.get();
     cs.campaign = &s.campaign;
     cl.ledger = large_ledger.get();
