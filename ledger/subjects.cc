@@ -1,6 +1,5 @@
 #include "ledger/subjects.h"
 
-#include <algorithm>
 
 #include "ledger/records.h"
 #include "ledger/requests.h"

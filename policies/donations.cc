@@ -12,7 +12,7 @@ namespace {
 
 // Type in clear from donor_added; nationality, residence, employer and
 // occupation from the sealed personal data in force (the policy needs them):
-// LoadDonorIdentity, which reads no page of the entries table.
+// LoadDonorIdentity, one query for the registration and its rectifications.
 Result<DonorFacts> LoadDonorFacts(Store& store, const std::string& subject) {
   PROBITY_ASSIGN_OR_RETURN(DonorIdentity identity, LoadDonorIdentity(store, subject));
   DonorFacts d;
