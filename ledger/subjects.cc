@@ -1,6 +1,5 @@
 #include "ledger/subjects.h"
 
-
 #include "ledger/records.h"
 #include "ledger/requests.h"
 
