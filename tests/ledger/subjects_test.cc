@@ -96,8 +96,9 @@ TEST_F(SubjectsTest, RectificationRestatesTheDataAndKeepsTheHistory) {
 }
 
 // LoadDonorIdentity reads the donor's entries with one query; the oracle
-// finds them one kind at a time and reads them one by one: the registration's type and the latest box, opened with the key.
-TEST_F(SubjectsTest, DonorIdentityFromTheIndexIsWhatTheTableSays) {
+// finds them one kind at a time and reads them one by one: the
+// registration's type and the latest box, opened with the key.
+TEST_F(SubjectsTest, DonorIdentityAgreesWithTheEntriesReadOneByOne) {
   const std::string plain = AddPerson("Jeanne Martin");
   const std::string rectified = AddPerson("Paul Durand");
   const std::string erased = AddPerson("Marie Curie");
