@@ -21,19 +21,13 @@
 
 #include "ledger/ascii.h"
 #include "ledger/canonical_json.h"
+#include "ledger/exact_reader.h"
 #include "ledger/utf8.h"
 
 namespace probity {
 namespace {
 
 constexpr int kIntegerDigitsMax = 16;  // 2^53 - 1 = 9007199254740991
-
-
-int LowerHexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
 
 // The first UTF-16 code unit of a scalar value, which decides the order of two
 // different scalars: only U+E000..U+FFFF against a supplementary character
@@ -58,9 +52,9 @@ bool Utf16Less(std::string_view a, std::string_view b) {
   return ua != ub ? ua < ub : ca < cb;
 }
 
-class CanonicalReader {
+class CanonicalReader : private ExactReader {
  public:
-  explicit CanonicalReader(std::string_view bytes) : text_(bytes) {}
+  explicit CanonicalReader(std::string_view bytes) : ExactReader(bytes) {}
 
   std::optional<Json> ReadAll() {
     Json value;
@@ -69,14 +63,6 @@ class CanonicalReader {
   }
 
  private:
-  bool Next(char c) {
-    if (pos_ < text_.size() && text_[pos_] == c) {
-      ++pos_;
-      return true;
-    }
-    return false;
-  }
-
   // `depth` counts the arrays and objects around the value.
   bool Value(int depth, Json* out) {
     if (pos_ >= text_.size()) return false;
@@ -96,12 +82,6 @@ class CanonicalReader {
     if (Word("false")) return *out = false, true;
     if (Word("null")) return *out = nullptr, true;
     return false;
-  }
-
-  bool Word(std::string_view word) {
-    if (text_.substr(pos_, word.size()) != word) return false;
-    pos_ += word.size();
-    return true;
   }
 
   // Typed as nlohmann types them: unsigned without a sign, signed with one.
@@ -215,9 +195,6 @@ class CanonicalReader {
     } while (Next(','));
     return Next('}');
   }
-
-  std::string_view text_;
-  std::size_t pos_ = 0;
 };
 
 }  // namespace

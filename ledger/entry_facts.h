@@ -10,10 +10,13 @@
 #define PROBITY_LEDGER_ENTRY_FACTS_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "ledger/canonical_json.h"
 #include "ledger/merkle.h"
+#include "ledger/status.h"
 
 namespace probity {
 
@@ -47,6 +50,20 @@ struct EntryFacts {
 EntryFacts TakeFacts(Json entry);
 // The same from a copy, for callers that keep the JSON.
 EntryFacts CopyFacts(const Json& entry);
+
+// The facts of the entry stored as `body`: DecodeEntry then TakeFacts, the
+// same result and the same error for any bytes. Most entries of a ledger (a
+// gift kind with no obligations or flags, every string unescaped) are read
+// straight from the bytes by ReadGiftFactsExact, with no JSON built.
+Result<EntryFacts> DecodeFacts(std::string_view body);
+
+// The facts of `body` if it is a donation, refund or correction that
+// DecodeEntry accepts and that this reader can take in one pass: no
+// `obligations` or `flags`, no escape in any string, no negative number.
+// nullopt otherwise, without a reason: then DecodeEntry decides (and says
+// why it refuses). It never accepts bytes DecodeEntry refuses, and what it
+// accepts reads as TakeFacts reads it (tests/ledger/entry_facts_read_test.cc).
+std::optional<EntryFacts> ReadGiftFactsExact(std::string_view body);
 
 }  // namespace probity
 
