@@ -213,9 +213,10 @@ struct Latency {
 // One ledger under test: its donors, the checks' random draws, and what
 // they measured.
 struct Timed {
-  Ledger* ledger = nullptr;
-  const Campaign* campaign = nullptr;
-  std::mt19937_64 rng{7};
+  Timed(Ledger* l, const Campaign* c, std::uint64_t seed) : ledger(l), campaign(c), rng(seed) {}
+  Ledger* ledger;
+  const Campaign* campaign;
+  std::mt19937_64 rng;
   std::vector<double> us;
   std::int64_t misses = 0;
   std::int64_t refused = 0;  // recorded checks the pack refused (cash only)
@@ -313,6 +314,13 @@ void PrintRow(const SizeResult& r, const Latency& l) {
               l.mean_us, l.pages_read);
 }
 
+void PrintTable(const SizeResult& s, const Latency& ls, const SizeResult& l, const Latency& ll) {
+  std::printf("| entries | donors | file | build | median us | p99 us | mean us | pages read |\n");
+  std::printf("|---|---|---|---|---|---|---|---|\n");
+  PrintRow(s, ls);
+  PrintRow(l, ll);
+}
+
 int Run(int argc, char** argv) {
   std::vector<std::int64_t> a;
   for (int i = 1; i < argc; ++i) a.push_back(std::strtoll(argv[i], nullptr, 10));
@@ -335,23 +343,14 @@ int Run(int argc, char** argv) {
   {
     std::unique_ptr<Ledger> small_ledger = Reopen(s);
     std::unique_ptr<Ledger> large_ledger = Reopen(l);
-    Timed ts, tl;
-    ts.ledger = small_ledger.get();
-    ts.campaign = &s.campaign;
-    tl.ledger = large_ledger.get();
-    tl.campaign = &l.campaign;
+    Timed ts(small_ledger.get(), &s.campaign, 7), tl(large_ledger.get(), &l.campaign, 7);
     TimeChecks(ts, tl, reps, "transfer", 10000);
     s.latency = Summarise(ts);
     l.latency = Summarise(tl);
     // Then cash gifts, whose decision also sums every cash gift of the scope
     // (the scope's cash rule): not constant, shown apart.
-    Timed cs, cl;
-    cs.rng.seed(8);  // other donors than the transfers' (whose pages are cached now)
-    cl.rng.seed(8);
-    cs.ledger = small_ledger.get();
-    cs.campaign = &s.campaign;
-    cl.ledger = large_ledger.get();
-    cl.campaign = &l.campaign;
+    // Another seed: other donors than the transfers' (whose pages are cached now).
+    Timed cs(small_ledger.get(), &s.campaign, 8), cl(large_ledger.get(), &l.campaign, 8);
     TimeChecks(cs, cl, reps / 4, "cash", 5000);
     s.cash = Summarise(cs);
     l.cash = Summarise(cl);
@@ -363,10 +362,7 @@ int Run(int argc, char** argv) {
   std::printf("\nCheckDonation latency, %lld random donors per size (the sizes' checks alternate), "
               "%lld permille cash gifts\n\n",
               static_cast<long long>(reps), static_cast<long long>(cash_permille));
-  std::printf("| entries | donors | file | build | median us | p99 us | mean us | pages read |\n");
-  std::printf("|---|---|---|---|---|---|---|---|\n");
-  PrintRow(s, s.latency);
-  PrintRow(l, l.latency);
+  PrintTable(s, s.latency, l, l.latency);
   std::printf("\nratio %lld / %lld entries: median %.2f, p99 %.2f (target <= 1.2)\n",
               static_cast<long long>(large), static_cast<long long>(small),
               l.latency.median_us / s.latency.median_us, l.latency.p99_us / s.latency.p99_us);
@@ -374,10 +370,7 @@ int Run(int argc, char** argv) {
               "caches warm); refused: %lld and %lld\n\n",
               static_cast<long long>(reps / 4), static_cast<long long>(s.cash_refused),
               static_cast<long long>(l.cash_refused));
-  std::printf("| entries | donors | file | build | median us | p99 us | mean us | pages read |\n");
-  std::printf("|---|---|---|---|---|---|---|---|\n");
-  PrintRow(s, s.cash);
-  PrintRow(l, l.cash);
+  PrintTable(s, s.cash, l, l.cash);
   std::printf("\ncash ratio %lld / %lld entries: median %.2f, p99 %.2f (not constant: the scope's "
               "cash total is summed from the scope index)\n",
               static_cast<long long>(large), static_cast<long long>(small),
