@@ -138,6 +138,23 @@ std::vector<GiftDelta> ChangedRows(std::int64_t seq, const EntryIndex& index,
   return {out, in};
 }
 
+// What a donation or correction changes in method totals (MethodChange).
+// A correction's gift stood at `standing`: its amount as last stated is its
+// net plus what was refunded.
+std::vector<MethodChange> MethodChanges(const EntryIndex& index, const GiftStanding* standing) {
+  if (standing == nullptr) return {MethodChange{index.scope, index.method, index.amount_minor}};
+  const GiftDelta& was = standing->latest;
+  const std::int64_t stated = standing->net_minor + standing->refunded_minor;
+  if (was.method == index.method) {
+    if (index.amount_minor == stated) return {};
+    return {MethodChange{was.scope, was.method, index.amount_minor - stated}};
+  }
+  std::vector<MethodChange> out{MethodChange{was.scope, was.method, -stated},
+                                MethodChange{was.scope, index.method, index.amount_minor}};
+  if (out[1].method < out[0].method) std::swap(out[0], out[1]);
+  return out;
+}
+
 }  // namespace
 
 // The subject's rows in the scope: next to each other in
@@ -160,15 +177,44 @@ bool EntryIndex::SameColumns(const EntryIndex& other) const {
          external_id == other.external_id;
 }
 
-Result<std::vector<GiftDelta>> Store::GiftDeltasFor(std::int64_t seq, const EntryIndex& index) {
-  if (index.kind == "donation") return std::vector<GiftDelta>{StatedRow(seq, index)};
+Result<std::vector<GiftDelta>> Store::GiftDeltasFor(std::int64_t seq, const EntryIndex& index,
+                                                    std::vector<MethodChange>* changes) {
+  if (changes != nullptr) changes->clear();
+  if (index.kind == "donation") {
+    if (changes != nullptr) *changes = MethodChanges(index, nullptr);
+    return std::vector<GiftDelta>{StatedRow(seq, index)};
+  }
   if (index.kind != "refund" && index.kind != "correction") return std::vector<GiftDelta>{};
   PROBITY_ASSIGN_OR_RETURN(std::optional<GiftStanding> standing,
                            StandingBefore(*db_, index.gift.donation_seq, seq));
   // An entry that names no earlier donation changes no total (the listings
   // skip it too); verify's replay refuses it.
   if (!standing.has_value()) return std::vector<GiftDelta>{};
+  if (changes != nullptr && index.kind == "correction") *changes = MethodChanges(index, &*standing);
   return ChangedRows(seq, index, *standing);
+}
+
+Result<std::int64_t> AddToMethodTotal(std::int64_t total, const MethodChange& change) {
+  std::int64_t sum = 0;
+  if (__builtin_add_overflow(total, change.delta_minor, &sum)) {
+    return Status::InvalidArgument("the total of scope " + change.scope + "'s gifts by " +
+                                   change.method + " would overflow 64 bits");
+  }
+  return sum;
+}
+
+Result<std::int64_t> Store::MethodTotal(const std::string& scope, const std::string& method) {
+  PROBITY_ASSIGN_OR_RETURN(
+      CachedStmt stmt,
+      db_->PrepareCached("SELECT total_minor FROM method_totals WHERE scope = ? AND method = ? "
+                         "ORDER BY seq DESC LIMIT 1"));
+  stmt->Bind(1, scope).Bind(2, method);
+  PROBITY_ASSIGN_OR_RETURN(bool row, stmt->Step());
+  return row ? stmt->ColumnInt64(0) : 0;
+}
+
+Result<std::int64_t> Store::MethodTotalCount() {
+  return QueryInt64(*db_, "SELECT count(*) FROM method_totals");
 }
 
 Status Store::InsertGiftDelta(const GiftDelta& row) {
@@ -189,8 +235,19 @@ Status Store::InsertGiftDelta(const GiftDelta& row) {
 }
 
 Status Store::InsertGiftDeltas(std::int64_t seq, const EntryIndex& index) {
-  PROBITY_ASSIGN_OR_RETURN(std::vector<GiftDelta> rows, GiftDeltasFor(seq, index));
+  std::vector<MethodChange> changes;
+  PROBITY_ASSIGN_OR_RETURN(std::vector<GiftDelta> rows, GiftDeltasFor(seq, index, &changes));
   for (const GiftDelta& row : rows) PROBITY_RETURN_IF_ERROR(InsertGiftDelta(row));
+  for (const MethodChange& c : changes) {
+    PROBITY_ASSIGN_OR_RETURN(std::int64_t total, MethodTotal(c.scope, c.method));
+    PROBITY_ASSIGN_OR_RETURN(total, AddToMethodTotal(total, c));
+    PROBITY_ASSIGN_OR_RETURN(
+        CachedStmt stmt,
+        db_->PrepareCached("INSERT INTO method_totals(scope, method, seq, total_minor) "
+                           "VALUES(?, ?, ?, ?)"));
+    PROBITY_RETURN_IF_ERROR(
+        stmt->Bind(1, c.scope).Bind(2, c.method).Bind(3, seq).Bind(4, total).Run());
+  }
   return Status::OK();
 }
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 
 #include "ledger/encoding.h"
 #include "ledger/wal_checkpointer.h"
@@ -31,7 +32,7 @@ CREATE TABLE entries(
 CREATE UNIQUE INDEX entries_by_external_id ON entries(external_id) WHERE external_id IS NOT NULL;
 CREATE INDEX entries_by_subject ON entries(subject, kind, seq);
 CREATE INDEX entries_by_kind ON entries(kind, seq);
-CREATE INDEX entries_by_scope ON entries(scope, kind, method, amount_minor);
+CREATE INDEX entries_by_scope ON entries(scope, kind);
 CREATE TABLE tree_nodes(level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL,
   PRIMARY KEY(level, idx)) WITHOUT ROWID;
 CREATE TABLE checkpoints(tree_size INTEGER PRIMARY KEY, note TEXT NOT NULL);
@@ -67,6 +68,12 @@ CREATE TABLE gift_rollups(
   net_minor INTEGER NOT NULL,
   gifts INTEGER NOT NULL,
   PRIMARY KEY(upto_seq, scope, subject, month, method, election, currency)) WITHOUT ROWID;
+CREATE TABLE method_totals(
+  scope TEXT NOT NULL,
+  method TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  total_minor INTEGER NOT NULL,
+  PRIMARY KEY(scope, method, seq)) WITHOUT ROWID;
 CREATE TABLE donor_names(subject TEXT PRIMARY KEY, name_mac BLOB NOT NULL,
   added_seq INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX donor_names_by_mac ON donor_names(name_mac, added_seq);
@@ -96,6 +103,10 @@ CREATE TRIGGER gift_rollups_no_update BEFORE UPDATE ON gift_rollups
   BEGIN SELECT RAISE(ABORT, 'probity: gift rollups are append-only'); END;
 CREATE TRIGGER gift_rollups_no_delete BEFORE DELETE ON gift_rollups
   BEGIN SELECT RAISE(ABORT, 'probity: gift rollups are append-only'); END;
+CREATE TRIGGER method_totals_no_update BEFORE UPDATE ON method_totals
+  BEGIN SELECT RAISE(ABORT, 'probity: method totals are append-only'); END;
+CREATE TRIGGER method_totals_no_delete BEFORE DELETE ON method_totals
+  BEGIN SELECT RAISE(ABORT, 'probity: method totals are append-only'); END;
 )sql";
 
 constexpr char kPlainSqliteMagic[] = "SQLite format 3";
@@ -258,25 +269,28 @@ Status Store::CheckIsLedger() {
   PROBITY_ASSIGN_OR_RETURN(std::string version, GetMeta("schema_version"));
   if (version == std::to_string(kStoreSchemaVersion)) return Status::OK();
   // Nothing in a ledger is rewritten in place, so an older file is not
-  // upgraded on open: say which program can still read it.
-  if (version == "1" || version == "2" || version == "3" || version == "4" || version == "5" ||
-      version == "6") {
-    const std::string missing =
-        version == "6"   ? "version 7's entries_by_subject covering the kind, which policy "
-                           "decisions find a donor's registration through"
-        : version == "5" ? "version 6's gift_rollups, which the summary starts from, and its "
-                           "gift_deltas_summary covering what policy decisions read donors' "
-                           "histories through"
-        : version == "4" ? "version 5's covering gift_deltas_by_donation, which policy "
-                           "decisions read donors' histories through"
-        : version == "3" ? "the donor_names table and gift_deltas' dates, version 4, that "
-                           "`donor add` finds likely duplicates in and policy decisions read "
-                           "donors' histories from"
-                         : "the gift_deltas table, version 3, that reports sum from";
-    return Status::Corruption(
-        path_ + " has ledger schema version " + version + ", made by an earlier probity (before " +
-        missing + "); this program reads version " + std::to_string(kStoreSchemaVersion) +
-        " only: open it with the probity release that created it");
+  // upgraded on open: say which program can still read it. [v - 1]: the
+  // first thing version v lacks that this program relies on.
+  static const char* const kAddedAfter[] = {
+      "the gift_deltas table, version 3, that reports sum from",
+      "the gift_deltas table, version 3, that reports sum from",
+      "the donor_names table and gift_deltas' dates, version 4, that `donor add` finds likely "
+      "duplicates in and policy decisions read donors' histories from",
+      "version 5's covering gift_deltas_by_donation, which policy decisions read donors' "
+      "histories through",
+      "version 6's gift_rollups, which the summary starts from, and its gift_deltas_summary "
+      "covering what policy decisions read donors' histories through",
+      "version 7's entries_by_subject covering the kind, which policy decisions find a donor's "
+      "registration through",
+      "version 8's method_totals, which policy decisions read a scope's cash total from"};
+  static_assert(std::size(kAddedAfter) == kStoreSchemaVersion - 1);
+  for (int v = 1; v < kStoreSchemaVersion; ++v) {
+    if (version != std::to_string(v)) continue;
+    return Status::Corruption(path_ + " has ledger schema version " + version +
+                              ", made by an earlier probity (before " + kAddedAfter[v - 1] +
+                              "); this program reads version " +
+                              std::to_string(kStoreSchemaVersion) +
+                              " only: open it with the probity release that created it");
   }
   return Status::Corruption(path_ + " has ledger schema version " + version +
                             ", this program reads version " +

@@ -38,8 +38,9 @@ constexpr const char* kLedgerMagic = "probity-ledger";
 // gift_deltas_by_donor dropped, gift_deltas_by_donation covering what
 // DonorGifts reads; 6: gift_rollups (docs/format.md 12.5), gift_deltas_summary
 // covering what DonorGifts reads and gift_deltas_by_donation narrowed; 7:
-// entries_by_subject covering the kind
-constexpr int kStoreSchemaVersion = 7;
+// entries_by_subject covering the kind; 8: method_totals (docs/format.md
+// 12.6), entries_by_scope narrowed to (scope, kind)
+constexpr int kStoreSchemaVersion = 8;
 
 // Store::DonorGifts's query; ?1 is the scope, ?2 the subject. Tests read its plan.
 extern const char* const kDonorGiftsSql;
@@ -50,7 +51,7 @@ extern const char* const kFindEntriesSql[2][2];
 extern const char* const kDonorIdentitySql;
 // What the donor_names key is derived for (docs/format.md 12.4).
 constexpr std::string_view kDonorIndexContext = "probity/donor_names/v1";
-constexpr std::int64_t kAppendOnlyTriggers = 13;  // see kSchema in store.cc
+constexpr std::int64_t kAppendOnlyTriggers = 15;  // see kSchema in store.cc
 // The fewest entries since the latest gift rollup for an append or an
 // import to write another (Store::RollUpGifts).
 constexpr std::int64_t kGiftRollupTailMin = 20000;
@@ -147,6 +148,33 @@ struct StandingGift {
   bool operator==(const StandingGift&) const = default;
 };
 
+// What one entry changes in the total of a scope's donations by one payment
+// method (docs/format.md 12.6): a donation adds its amount; a correction takes
+// the gift's amount as it stood off its method as it stood and adds the
+// restated amount to the restated method (one change when the method stays,
+// none when neither moves). Refunds change nothing: the total is of what
+// was given, as last corrected, not net of refunds.
+struct MethodChange {
+  std::string scope;
+  std::string method;
+  std::int64_t delta_minor = 0;
+  bool operator==(const MethodChange&) const = default;
+};
+
+// One row of the method_totals table: after entry `seq`, the scope's
+// donations by `method` sum to `total_minor`. A row for each scope and method
+// an entry changes, so the latest row of (scope, method) is the total now.
+struct MethodTotalRow {
+  std::string scope;
+  std::string method;
+  std::int64_t seq = 0;
+  std::int64_t total_minor = 0;
+  bool operator==(const MethodTotalRow&) const = default;
+};
+
+// total + change.delta_minor; InvalidArgument if that overflows.
+Result<std::int64_t> AddToMethodTotal(std::int64_t total, const MethodChange& change);
+
 // The gift_deltas rows summed over one group of coordinates (Store::ScanGiftGroups).
 struct GiftGroup {
   std::string scope, subject, month, method, election, currency;
@@ -182,8 +210,9 @@ class Store : public NodeReader {
   // Number of entries; the next entry's seq.
   Result<std::int64_t> EntryCount();
   // Inserts the entry with its index columns and, for a donation, refund or
-  // correction, its gift_deltas rows (GiftDeltasFor), in the caller's
-  // transaction. Entries must come in seq order for those rows to be right.
+  // correction, its gift_deltas and method_totals rows (GiftDeltasFor), in
+  // the caller's transaction. Entries must come in seq order for those rows
+  // to be right.
   [[nodiscard]] Status InsertEntry(const StoredEntry& entry, const EntryIndex& index);
   Result<StoredEntry> GetEntry(std::int64_t seq);
   Result<std::optional<StoredEntry>> LastEntry();
@@ -205,15 +234,19 @@ class Store : public NodeReader {
   // index: O(log n)).
   Result<std::optional<std::int64_t>> FindExternalId(const std::string& external_id);
 
-  // Sum of amount_minor over entries of `kind` in `scope` (and `method` unless
-  // empty), from the covering index: no entry is decoded.
-  Result<std::int64_t> SumAmountMinor(const std::string& scope, const std::string& kind,
-                                      const std::string& method);
-
   // The gift_deltas rows that the entry `seq` with `index` makes, from the
-  // rows of the entries before it (docs/format.md 12.3). InsertEntry stores
-  // them; verify recomputes them to check the stored ones.
-  Result<std::vector<GiftDelta>> GiftDeltasFor(std::int64_t seq, const EntryIndex& index);
+  // rows of the entries before it (docs/format.md 12.3), and, when `changes`
+  // is given, what it changes in method totals (from the same rows), in
+  // method order. InsertEntry stores them; verify recomputes them to check
+  // the stored ones.
+  Result<std::vector<GiftDelta>> GiftDeltasFor(std::int64_t seq, const EntryIndex& index,
+                                               std::vector<MethodChange>* changes = nullptr);
+  // The total of the scope's donations by `method` after the last entry, as
+  // last corrected and not net of refunds (docs/format.md 12.6): the latest
+  // method_totals row of (scope, method), one probe of its primary key; 0 if
+  // there is none.
+  Result<std::int64_t> MethodTotal(const std::string& scope, const std::string& method);
+  Result<std::int64_t> MethodTotalCount();
   // The stored rows of entries [from, to), by seq then role.
   Result<std::vector<GiftDelta>> ReadGiftDeltas(std::int64_t from, std::int64_t to);
   Result<std::int64_t> GiftDeltaCount();
@@ -301,6 +334,7 @@ class Store : public NodeReader {
   [[nodiscard]] Status CreateSchema();
   [[nodiscard]] Status CheckIsLedger();
   [[nodiscard]] Status InsertGiftDelta(const GiftDelta& row);
+  // The entry's gift_deltas rows and method_totals rows.
   [[nodiscard]] Status InsertGiftDeltas(std::int64_t seq, const EntryIndex& index);
   Hash DonorNameMac(std::string_view normalised_name) const;  // donor_index.cc
 

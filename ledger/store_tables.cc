@@ -176,21 +176,6 @@ Status Store::ScanEntries(std::int64_t from, std::int64_t to,
   }
 }
 
-Result<std::int64_t> Store::SumAmountMinor(const std::string& scope, const std::string& kind,
-                                           const std::string& method) {
-  // Two shapes of the query so that both use the (scope, kind, method, amount) index.
-  static const char* const kQueries[2] = {
-      "SELECT coalesce(sum(amount_minor), 0) FROM entries WHERE scope = ? AND kind = ?",
-      "SELECT coalesce(sum(amount_minor), 0) FROM entries WHERE scope = ? AND kind = ? "
-      "AND method = ?"};
-  PROBITY_ASSIGN_OR_RETURN(CachedStmt stmt, db_->PrepareCached(kQueries[method.empty() ? 0 : 1]));
-  stmt->Bind(1, scope).Bind(2, kind);
-  if (!method.empty()) stmt->Bind(3, method);
-  PROBITY_ASSIGN_OR_RETURN(bool row, stmt->Step());
-  PROBITY_ASSERT(row);
-  return stmt->ColumnInt64(0);
-}
-
 Status Store::InsertTreeNodes(const std::vector<TreeNode>& nodes) {
   PROBITY_ASSIGN_OR_RETURN(
       CachedStmt stmt,

@@ -266,6 +266,14 @@ Status Verifier::CheckStoreShape() {
                                    " rows, the entries make " +
                                    std::to_string(gifts_.expected_rows()));
   }
+  // Each expected method_totals row was matched in its scope and method's
+  // seq order (GiftDeltaCheck): any other row is one no entry makes.
+  PROBITY_ASSIGN_OR_RETURN(std::int64_t method_rows, ledger_.store().MethodTotalCount());
+  if (method_rows != gifts_.expected_method_rows()) {
+    return Fail(&failure_, -1,
+                "the method_totals table has " + std::to_string(method_rows) +
+                    " rows, the entries make " + std::to_string(gifts_.expected_method_rows()));
+  }
   return Status::OK();
 }
 

@@ -11,21 +11,22 @@ std::string Describe(const GiftDelta& row) {
          row.scope + " " + row.method + ", " + std::to_string(row.delta_minor) + ")";
 }
 
-}  // namespace
-
-Status GiftDeltaCheck::Expect(std::int64_t seq, const EntryIndex& index) {
-  PROBITY_ASSIGN_OR_RETURN(std::vector<GiftDelta> rows, store_.GiftDeltasFor(seq, index));
-  expected_rows_ += static_cast<std::int64_t>(rows.size());
-  expected_.insert(expected_.end(), rows.begin(), rows.end());
-  return Status::OK();
+std::string Describe(const MethodTotalRow& row) {
+  return "(" + row.scope + " " + row.method + ", total " + std::to_string(row.total_minor) + ")";
 }
 
-Result<GiftDeltaCheck::Mismatch> GiftDeltaCheck::FirstMismatch(std::int64_t from,
-                                                              std::int64_t to) {
-  PROBITY_ASSIGN_OR_RETURN(std::vector<GiftDelta> stored, store_.ReadGiftDeltas(from, to));
-  const std::size_t n = std::max(stored.size(), expected_.size());
+// A type check as in gift_deltas.cc: a REAL or TEXT total would read back equal.
+constexpr char kMethodRowsSql[] =
+    "SELECT seq, total_minor, typeof(seq) = 'integer' AND typeof(total_minor) = 'integer' "
+    "FROM method_totals WHERE scope = ? AND method = ? ORDER BY seq";
+
+// The first stored row of entries [from, to) that is not the one expected.
+GiftDeltaCheck::Mismatch FirstGiftDeltaMismatch(const std::vector<GiftDelta>& stored,
+                                                const std::vector<GiftDelta>& expected) {
+  using Mismatch = GiftDeltaCheck::Mismatch;
+  const std::size_t n = std::max(stored.size(), expected.size());
   for (std::size_t i = 0; i < n; ++i) {
-    const GiftDelta* want = i < expected_.size() ? &expected_[i] : nullptr;
+    const GiftDelta* want = i < expected.size() ? &expected[i] : nullptr;
     const GiftDelta* have = i < stored.size() ? &stored[i] : nullptr;
     if (want != nullptr && have != nullptr && *want == *have) continue;
     // Both lists are in (seq, role) order: the lower seq of the first
@@ -37,13 +38,72 @@ Result<GiftDeltaCheck::Mismatch> GiftDeltaCheck::FirstMismatch(std::int64_t from
       return Mismatch{have->seq, "gift_deltas row that no entry makes: " + Describe(*have)};
     }
     if (!have->typed) {
-      return Mismatch{have->seq, "gift_deltas row with a value of the wrong type: " +
-                                     Describe(*have)};
+      return Mismatch{have->seq,
+                      "gift_deltas row with a value of the wrong type: " + Describe(*have)};
     }
     return Mismatch{want->seq, "gift_deltas row " + Describe(*have) +
                                    " is not what the entries make " + Describe(*want)};
   }
   return Mismatch{};
+}
+
+}  // namespace
+
+Status GiftDeltaCheck::Expect(std::int64_t seq, const EntryIndex& index) {
+  std::vector<MethodChange> changes;
+  PROBITY_ASSIGN_OR_RETURN(std::vector<GiftDelta> rows, store_.GiftDeltasFor(seq, index, &changes));
+  expected_rows_ += static_cast<std::int64_t>(rows.size());
+  expected_.insert(expected_.end(), rows.begin(), rows.end());
+  for (const MethodChange& change : changes) {
+    PROBITY_RETURN_IF_ERROR(ExpectMethodTotal(seq, change));
+  }
+  return Status::OK();
+}
+
+Status GiftDeltaCheck::ExpectMethodTotal(std::int64_t seq, const MethodChange& change) {
+  MethodCursor& cursor = methods_[{change.scope, change.method}];
+  if (cursor.rows == nullptr) {
+    PROBITY_ASSIGN_OR_RETURN(Stmt stmt, store_.db().Prepare(kMethodRowsSql));
+    stmt.Bind(1, change.scope).Bind(2, change.method);
+    cursor.rows = std::make_unique<Stmt>(std::move(stmt));
+  }
+  PROBITY_ASSIGN_OR_RETURN(cursor.total_minor, AddToMethodTotal(cursor.total_minor, change));
+  ++expected_method_rows_;
+  if (method_mismatch_.seq >= 0) return Status::OK();  // the rest is out of step anyway
+  const MethodTotalRow want{change.scope, change.method, seq, cursor.total_minor};
+  // A row at a negative seq stands before every entry: the count reports it
+  // (CheckStoreShape), as it does gift_deltas rows outside 0..n-1.
+  bool row = false;
+  do {
+    PROBITY_ASSIGN_OR_RETURN(row, cursor.rows->Step());
+  } while (row && cursor.rows->ColumnInt64(0) < 0);
+  if (!row) {
+    method_mismatch_ = Mismatch{seq, "method_totals row missing: " + Describe(want)};
+    return Status::OK();
+  }
+  const MethodTotalRow have{change.scope, change.method, cursor.rows->ColumnInt64(0),
+                            cursor.rows->ColumnInt64(1)};
+  if (have.seq < seq) {
+    method_mismatch_ =
+        Mismatch{have.seq, "method_totals row that no entry makes: " + Describe(have)};
+  } else if (have.seq > seq) {
+    method_mismatch_ = Mismatch{seq, "method_totals row missing: " + Describe(want)};
+  } else if (cursor.rows->ColumnInt64(2) != 1) {
+    method_mismatch_ =
+        Mismatch{seq, "method_totals row with a value of the wrong type: " + Describe(have)};
+  } else if (have != want) {
+    method_mismatch_ = Mismatch{seq, "method_totals row " + Describe(have) +
+                                         " is not what the entries make " + Describe(want)};
+  }
+  return Status::OK();
+}
+
+Result<GiftDeltaCheck::Mismatch> GiftDeltaCheck::FirstMismatch(std::int64_t from, std::int64_t to) {
+  PROBITY_ASSIGN_OR_RETURN(std::vector<GiftDelta> stored, store_.ReadGiftDeltas(from, to));
+  Mismatch gift = FirstGiftDeltaMismatch(stored, expected_);
+  const Mismatch& method = method_mismatch_;
+  if (method.seq >= 0 && (gift.seq < 0 || method.seq < gift.seq)) return method;
+  return gift;
 }
 
 }  // namespace probity

@@ -29,27 +29,6 @@ Result<DonorFacts> LoadDonorFacts(Store& store, const std::string& subject) {
   return d;
 }
 
-// The scope's gifts by `method`: the donations' amounts summed from the scope
-// index, restated by corrections (rare, so read one by one).
-Result<std::int64_t> ScopeMethodTotal(Store& store, const std::string& scope,
-                                      const std::string& method) {
-  PROBITY_ASSIGN_OR_RETURN(std::int64_t total, store.SumAmountMinor(scope, "donation", method));
-  PROBITY_ASSIGN_OR_RETURN(std::vector<std::int64_t> seqs,
-                           store.FindScopeEntries(scope, "correction"));
-  std::map<std::int64_t, Json> latest;  // by donation seq
-  for (std::int64_t seq : seqs) {
-    PROBITY_ASSIGN_OR_RETURN(Json e, ReadDecodedEntry(store, seq));
-    const std::int64_t donation_seq = e["donation_seq"].get<std::int64_t>();
-    latest[donation_seq] = std::move(e);  // (the right side is evaluated first)
-  }
-  for (const auto& [donation_seq, correction] : latest) {
-    PROBITY_ASSIGN_OR_RETURN(Json d, ReadDecodedEntry(store, donation_seq));
-    if (d["method"] == method) total -= d["amount_minor"].get<std::int64_t>();
-    if (correction["method"] == method) total += correction["amount_minor"].get<std::int64_t>();
-  }
-  return total;
-}
-
 // The donor's gifts in `scope` as they stand, from gift_deltas (Store::DonorGifts, no
 // entry decoded), without the donation `skip_seq` (a correction's restated
 // gift; -1 for none).
@@ -73,22 +52,22 @@ Result<std::vector<PastGift>> DonorPastGifts(Store& store, const std::string& sc
 
 // The donor's earlier gifts in this scope, net of refunds and as corrected,
 // and the scope's totals per method for the rules that need them. Reads only
-// this donor's gift_deltas rows (Store::DonorGifts), the scope's corrections, and
-// sums from the scope index: the cost does not grow with the size of the
-// ledger. `restated` is the donation a correction restates: the decision
-// is taken as if it had not been given.
+// this donor's gift_deltas rows (Store::DonorGifts) and, for a gift by a
+// method some rule totals, one method_totals row: the cost does not grow
+// with the size of the ledger. `restated` is the donation a correction
+// restates: the decision is taken as if it had not been given.
 Result<History> LoadHistory(Store& store, const std::string& subject, const BoundScope& scope,
                             const std::string& gift_method,
                             const DonationRecord* restated = nullptr) {
   History h;
   for (const Rule& rule : scope.pack.rules) {
-    // Only a gift by that method can break a method-total rule: others skip the sum.
+    // Only a gift by that method can break a method-total rule: others skip the lookup.
     if (rule.type != RuleType::kMethodTotal || rule.method != gift_method ||
         h.scope_method_minor.count(rule.method)) {
       continue;
     }
-    PROBITY_ASSIGN_OR_RETURN(std::int64_t total,
-                             ScopeMethodTotal(store, scope.info.id, rule.method));
+    // As last corrected, not net of refunds: the latest method_totals row.
+    PROBITY_ASSIGN_OR_RETURN(std::int64_t total, store.MethodTotal(scope.info.id, rule.method));
     if (restated != nullptr && restated->method == rule.method) total -= restated->amount_minor;
     h.scope_method_minor[rule.method] = total;
   }

@@ -1,8 +1,8 @@
-// The gift_deltas table (ledger/gift_deltas.cc, docs/format.md 12.3): the
-// rows each donation, refund and correction writes, known answers; the
-// append-only triggers; a ledger of an older schema refused by name; and
-// verify against rows edited, added, removed or retyped by someone holding
-// the database key.
+// The gift_deltas and method_totals tables (ledger/gift_deltas.cc,
+// docs/format.md 12.3 and 12.6): the rows each donation, refund and
+// correction writes, known answers; the append-only triggers; a ledger of an
+// older schema refused by name; and verify against rows edited, added,
+// removed or retyped by someone holding the database key.
 #include <gtest/gtest.h>
 
 #include "ledger/entry.h"
@@ -52,6 +52,20 @@ class GiftDeltasTest : public LedgerTest {
                               {"date", date}, {"reason", "typing error"}});
   }
   Rows All() { return ledger_->store().ReadGiftDeltas(0, Count()).value(); }
+  std::vector<MethodTotalRow> MethodRows() {
+    std::vector<MethodTotalRow> rows;
+    Result<Stmt> stmt = ledger_->store().db().Prepare(
+        "SELECT scope, method, seq, total_minor FROM method_totals ORDER BY seq, method");
+    EXPECT_TRUE(stmt.ok());
+    while (stmt->Step().value()) {
+      rows.push_back(MethodTotalRow{stmt->ColumnText(0), stmt->ColumnText(1),
+                                    stmt->ColumnInt64(2), stmt->ColumnInt64(3)});
+    }
+    return rows;
+  }
+  std::int64_t MethodTotal(const char* method, const char* scope = "fr-pres-2027") {
+    return ledger_->store().MethodTotal(scope, method).value();
+  }
   std::vector<GiftGroup> Groups() {
     std::vector<GiftGroup> groups;
     Status st = ledger_->store().ScanGiftGroups([&](const GiftGroup& g) {
@@ -62,18 +76,6 @@ class GiftDeltasTest : public LedgerTest {
     return groups;
   }
   VerifyReport Verify() { return VerifyLedger(*ledger_).value(); }
-  // What someone holding the database key does: drop a trigger, edit, put it back.
-  void Tamper(const std::string& sql) {
-    Db& db = ledger_->store().db();
-    ASSERT_TRUE(db.Exec("DROP TRIGGER gift_deltas_no_update; DROP TRIGGER gift_deltas_no_delete")
-                    .ok());
-    ASSERT_TRUE(db.Exec(sql).ok()) << sql;
-    ASSERT_TRUE(db.Exec("CREATE TRIGGER gift_deltas_no_update BEFORE UPDATE ON gift_deltas BEGIN "
-                        "SELECT RAISE(ABORT, 'probity: gift deltas are append-only'); END;"
-                        "CREATE TRIGGER gift_deltas_no_delete BEFORE DELETE ON gift_deltas BEGIN "
-                        "SELECT RAISE(ABORT, 'probity: gift deltas are append-only'); END;")
-                    .ok());
-  }
   void ExpectFailsAt(std::int64_t seq, const std::string& why) {
     VerifyReport r = Verify();
     EXPECT_TRUE(r.failure.IsVerificationFailed()) << r.failure.ToString();
@@ -150,6 +152,44 @@ TEST_F(GiftDeltasTest, TriggersRefuseUpdateAndDelete) {
   EXPECT_FALSE(db.Exec("UPDATE gift_deltas SET delta_minor = 0").ok());
   EXPECT_FALSE(db.Exec("DELETE FROM gift_deltas").ok());
   EXPECT_EQ(All().size(), 5u);
+  EXPECT_FALSE(db.Exec("UPDATE method_totals SET total_minor = 0").ok());
+  EXPECT_FALSE(db.Exec("DELETE FROM method_totals").ok());
+  EXPECT_EQ(MethodRows().size(), 3u);
+}
+
+// The total by method is of what was given, as last corrected: a refund
+// changes nothing; a correction moves the gift's whole amount as it stood
+// (100.00, though 30.00 was refunded) to its new method and amount.
+TEST_F(GiftDeltasTest, MethodTotalsKnownRows) {
+  MakeHistory();
+  using R = MethodTotalRow;
+  const std::vector<R> want = {R{"fr-pres-2027", "cheque", 2, 10000},
+                               R{"fr-pres-2027", "cheque", 4, 0},
+                               R{"fr-pres-2027", "transfer", 4, 8000}};
+  EXPECT_EQ(MethodRows(), want);
+  EXPECT_EQ(MethodTotal("cheque"), 0);
+  EXPECT_EQ(MethodTotal("transfer"), 8000);
+  EXPECT_EQ(MethodTotal("cash"), 0);                 // no row
+  EXPECT_EQ(MethodTotal("transfer", "us-2026"), 0);  // nor in another scope
+  // Corrected again: one row when the method stays, none when only the date moves.
+  ASSERT_EQ(Correct(2, 9000, "transfer", "2026-04-01"), 6);
+  ASSERT_EQ(Correct(2, 9000, "transfer", "2026-04-03"), 7);
+  EXPECT_EQ(MethodRows().size(), 4u);
+  EXPECT_EQ(MethodRows().back(), (R{"fr-pres-2027", "transfer", 6, 9000}));
+  EXPECT_EQ(MethodTotal("transfer"), 9000);
+  EXPECT_TRUE(Verify().failure.ok()) << Verify().failure.message();
+}
+
+// The latest total of a scope and method is one probe of the primary key,
+// however many rows the table holds: what makes a cash check constant.
+TEST_F(GiftDeltasTest, MethodTotalReadsOnePrimaryKeyProbe) {
+  Result<Stmt> plan = ledger_->store().db().Prepare(
+      "EXPLAIN QUERY PLAN SELECT total_minor FROM method_totals WHERE scope = ? AND method = ? "
+      "ORDER BY seq DESC LIMIT 1");
+  ASSERT_TRUE(plan.ok());
+  std::string detail;
+  while (plan->Step().value()) detail += plan->ColumnText(3) + "\n";
+  EXPECT_EQ(detail, "SEARCH TABLE method_totals USING PRIMARY KEY (scope=? AND method=?)\n");
 }
 
 class GiftDeltasSchemaTest : public GiftDeltasTest,
@@ -172,7 +212,8 @@ TEST_P(GiftDeltasSchemaTest, OlderSchemaIsRefusedByName) {
       << opened.status().message();
 }
 
-INSTANTIATE_TEST_SUITE_P(Versions, GiftDeltasSchemaTest, ::testing::Values("3", "4", "5", "6"));
+INSTANTIATE_TEST_SUITE_P(Versions, GiftDeltasSchemaTest,
+                         ::testing::Values("3", "4", "5", "6", "7"));
 
 // ScanGiftGroups's order (with no rollup, the walk of gift_deltas_summary) is
 // what the near-cap list relies on. The same query run by SQL is the oracle
@@ -233,25 +274,25 @@ TEST_F(GiftDeltasTest, GroupsAreWhatGroupByGives) {
 
 TEST_F(GiftDeltasTest, VerifyFindsAChangedAmount) {
   MakeHistory();
-  Tamper("UPDATE gift_deltas SET delta_minor = -2000 WHERE seq = 3");
+  Tamper("gift_deltas", "UPDATE gift_deltas SET delta_minor = -2000 WHERE seq = 3");
   ExpectFailsAt(3, "is not what the entries make");
 }
 
 TEST_F(GiftDeltasTest, VerifyFindsAMovedMonth) {
   MakeHistory();
-  Tamper("UPDATE gift_deltas SET month = '2026-01' WHERE seq = 4 AND role = 3");
+  Tamper("gift_deltas", "UPDATE gift_deltas SET month = '2026-01' WHERE seq = 4 AND role = 3");
   ExpectFailsAt(4, "is not what the entries make");
 }
 
 TEST_F(GiftDeltasTest, VerifyFindsAMovedDay) {
   MakeHistory();
-  Tamper("UPDATE gift_deltas SET date = '2026-04-02' WHERE seq = 5");
+  Tamper("gift_deltas", "UPDATE gift_deltas SET date = '2026-04-02' WHERE seq = 5");
   ExpectFailsAt(5, "is not what the entries make");
 }
 
 TEST_F(GiftDeltasTest, VerifyFindsAChangedNature) {
   MakeHistory();
-  Tamper("UPDATE gift_deltas SET nature = 'membership-fee' WHERE seq = 2");
+  Tamper("gift_deltas", "UPDATE gift_deltas SET nature = 'membership-fee' WHERE seq = 2");
   ExpectFailsAt(2, "is not what the entries make");
 }
 
@@ -272,21 +313,23 @@ TEST_F(GiftDeltasTest, MembershipFeeKeepsItsNatureThroughRefundsAndCorrections) 
 
 TEST_F(GiftDeltasTest, VerifyFindsAMissingRow) {
   MakeHistory();
-  Tamper("DELETE FROM gift_deltas WHERE seq = 5");
+  Tamper("gift_deltas", "DELETE FROM gift_deltas WHERE seq = 5");
   ExpectFailsAt(5, "missing");
 }
 
 TEST_F(GiftDeltasTest, VerifyFindsARowNoEntryMakes) {
   MakeHistory();
   // Entry 1 is the donor's registration: it makes no row.
-  Tamper("INSERT INTO gift_deltas VALUES(1, 0, 1, 'EUR', '2026-05', '2026-05-01', 'fr-pres-2027', "
+  Tamper("gift_deltas",
+         "INSERT INTO gift_deltas VALUES(1, 0, 1, 'EUR', '2026-05', '2026-05-01', 'fr-pres-2027', "
          "'cheque', NULL, NULL, 'gift', 50000, 1, 0)");
   ExpectFailsAt(1, "no entry makes");
 }
 
 TEST_F(GiftDeltasTest, VerifyFindsARowBeyondTheEntries) {
   MakeHistory();
-  Tamper("INSERT INTO gift_deltas VALUES(99, 0, 99, 'EUR', '2026-05', '2026-05-01', 'fr-pres-2027', "
+  Tamper("gift_deltas",
+         "INSERT INTO gift_deltas VALUES(99, 0, 99, 'EUR', '2026-05', '2026-05-01', 'fr-pres-2027', "
          "'cheque', NULL, NULL, 'gift', 50000, 1, 0)");
   VerifyReport r = Verify();
   EXPECT_TRUE(r.failure.IsVerificationFailed());
@@ -298,15 +341,72 @@ TEST_F(GiftDeltasTest, VerifyFindsARowBeyondTheEntries) {
 TEST_F(GiftDeltasTest, VerifyFindsAValueOfTheWrongType) {
   MakeHistory();
   // 10000.4 reads back as 10000 but sums as a fraction of a cent.
-  Tamper("UPDATE gift_deltas SET delta_minor = 10000.4 WHERE seq = 2");
+  Tamper("gift_deltas", "UPDATE gift_deltas SET delta_minor = 10000.4 WHERE seq = 2");
   ExpectFailsAt(2, "wrong type");
 }
 
 TEST_F(GiftDeltasTest, VerifyFindsAnEmptyStringForNull) {
   AppendEntry("donation", {{"anonymous", true}, {"amount_minor", 2000}, {"currency", "EUR"},
                    {"method", "cash"}, {"date", "2026-03-04"}, {"scope", "fr-pres-2027"}});
-  Tamper("UPDATE gift_deltas SET subject = '' WHERE seq = 2");
+  Tamper("gift_deltas", "UPDATE gift_deltas SET subject = '' WHERE seq = 2");
   ExpectFailsAt(2, "wrong type");
+}
+
+TEST_F(GiftDeltasTest, VerifyFindsAChangedMethodTotal) {
+  MakeHistory();
+  Tamper("method_totals",
+         "UPDATE method_totals SET total_minor = 7000 WHERE seq = 4 AND method = 'transfer'");
+  ExpectFailsAt(4, "method_totals row (fr-pres-2027 transfer, total 7000) is not what the "
+                   "entries make (fr-pres-2027 transfer, total 8000)");
+}
+
+TEST_F(GiftDeltasTest, VerifyFindsAChangedMethodTotalThatLaterRowsFollow) {
+  // Rows 4 and 6 both raised by the same amount: each agrees with the row
+  // before it, but not with the entries.
+  MakeHistory();
+  ASSERT_EQ(Correct(2, 9000, "transfer", "2026-04-01"), 6);
+  Tamper("method_totals", "UPDATE method_totals SET total_minor = total_minor + 500000 "
+                          "WHERE method = 'transfer'");
+  ExpectFailsAt(4, "is not what the entries make");
+}
+
+TEST_F(GiftDeltasTest, VerifyFindsAMissingMethodTotal) {
+  MakeHistory();
+  Tamper("method_totals", "DELETE FROM method_totals WHERE seq = 4 AND method = 'cheque'");
+  ExpectFailsAt(4, "method_totals row missing: (fr-pres-2027 cheque, total 0)");
+}
+
+TEST_F(GiftDeltasTest, VerifyFindsAMethodTotalNoEntryMakes) {
+  MakeHistory();
+  // Refund 3 changes no method total.
+  Tamper("method_totals", "INSERT INTO method_totals VALUES('fr-pres-2027', 'cheque', 3, 1)");
+  ExpectFailsAt(3, "method_totals row that no entry makes: (fr-pres-2027 cheque, total 1)");
+}
+
+class MethodTotalsCountTest : public GiftDeltasTest,
+                              public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(MethodTotalsCountTest, VerifyCountsRowsNoEntryReaches) {
+  MakeHistory();
+  Tamper("method_totals", std::string("INSERT INTO method_totals VALUES") + GetParam());
+  VerifyReport r = Verify();
+  EXPECT_TRUE(r.failure.IsVerificationFailed());
+  EXPECT_NE(r.failure.message().find("the method_totals table has 4 rows, the entries make 3"),
+            std::string::npos)
+      << r.failure.message();
+}
+
+// Beyond the entries, before them, and in a scope and method no entry names.
+INSTANTIATE_TEST_SUITE_P(Rows, MethodTotalsCountTest,
+                         ::testing::Values("('fr-pres-2027', 'transfer', 99, 8000)",
+                                           "('fr-pres-2027', 'cheque', -1, 0)",
+                                           "('us-2026', 'cash', 2, 5)"));
+
+TEST_F(GiftDeltasTest, VerifyFindsAMethodTotalOfTheWrongType) {
+  MakeHistory();
+  // 10000.4 reads back as 10000 (an exact 10000.0 would be stored as an integer).
+  Tamper("method_totals", "UPDATE method_totals SET total_minor = 10000.4 WHERE seq = 2");
+  ExpectFailsAt(2, "method_totals row with a value of the wrong type");
 }
 
 }  // namespace

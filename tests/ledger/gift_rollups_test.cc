@@ -113,18 +113,6 @@ class GiftRollupsTest : public LedgerTest {
       AppendEntry("correction", change);
     }
   }
-  // What someone holding the database key does: drop a trigger, edit, put it back.
-  void Tamper(const std::string& sql) {
-    Db& db = ledger_->store().db();
-    ASSERT_TRUE(db.Exec("DROP TRIGGER gift_rollups_no_update; DROP TRIGGER gift_rollups_no_delete")
-                    .ok());
-    ASSERT_TRUE(db.Exec(sql).ok()) << sql;
-    ASSERT_TRUE(db.Exec("CREATE TRIGGER gift_rollups_no_update BEFORE UPDATE ON gift_rollups "
-                        "BEGIN SELECT RAISE(ABORT, 'probity: gift rollups are append-only'); END;"
-                        "CREATE TRIGGER gift_rollups_no_delete BEFORE DELETE ON gift_rollups "
-                        "BEGIN SELECT RAISE(ABORT, 'probity: gift rollups are append-only'); END;")
-                    .ok());
-  }
   void ExpectVerifyFails(const std::string& why) {
     VerifyReport r = VerifyLedger(*ledger_).value();
     EXPECT_TRUE(r.failure.IsVerificationFailed()) << r.failure.ToString();
@@ -269,7 +257,8 @@ TEST_F(GiftRollupsTest, VerifyPassesAnHonestRollup) {
 
 TEST_F(GiftRollupsTest, VerifyFindsAChangedSum) {
   MakeRolledUpHistory();
-  Tamper("UPDATE gift_rollups SET net_minor = net_minor + 1 WHERE month = '2026-04'");
+  Tamper("gift_rollups",
+         "UPDATE gift_rollups SET net_minor = net_minor + 1 WHERE month = '2026-04'");
   ExpectVerifyFails("gift rollup at entry 6: group (fr-pres-2027, ");
   ExpectVerifyFails("holds 2001 minor units in 1 gifts, the gift_deltas rows 2000 in 1");
   // The summary reads the rollup: this is what verify protects.
@@ -278,13 +267,14 @@ TEST_F(GiftRollupsTest, VerifyFindsAChangedSum) {
 
 TEST_F(GiftRollupsTest, VerifyFindsAMissingGroup) {
   MakeRolledUpHistory();
-  Tamper("DELETE FROM gift_rollups WHERE month = '2026-04'");
+  Tamper("gift_rollups", "DELETE FROM gift_rollups WHERE month = '2026-04'");
   ExpectVerifyFails("is missing");
 }
 
 TEST_F(GiftRollupsTest, VerifyFindsAGroupNoRowMakes) {
   MakeRolledUpHistory();
-  Tamper("INSERT INTO gift_rollups VALUES(6, 'fr-pres-2027', '', '2026-01', 'cash', '', 'EUR', "
+  Tamper("gift_rollups",
+         "INSERT INTO gift_rollups VALUES(6, 'fr-pres-2027', '', '2026-01', 'cash', '', 'EUR', "
          "50000, 1)");
   ExpectVerifyFails("group (fr-pres-2027, anonymous, 2026-01, cash, no election, EUR) that the "
                     "gift_deltas rows do not make");
@@ -292,14 +282,16 @@ TEST_F(GiftRollupsTest, VerifyFindsAGroupNoRowMakes) {
 
 TEST_F(GiftRollupsTest, VerifyFindsAZeroGroup) {
   MakeRolledUpHistory();
-  Tamper("INSERT INTO gift_rollups VALUES(6, 'fr-pres-2027', '', '2026-01', 'cash', '', 'EUR', "
+  Tamper("gift_rollups",
+         "INSERT INTO gift_rollups VALUES(6, 'fr-pres-2027', '', '2026-01', 'cash', '', 'EUR', "
          "0, 0)");
   ExpectVerifyFails("that the gift_deltas rows do not make");
 }
 
 TEST_F(GiftRollupsTest, VerifyFindsARollupBeyondTheEntries) {
   MakeRolledUpHistory();
-  Tamper("INSERT INTO gift_rollups SELECT 99, scope, subject, month, method, election, currency, "
+  Tamper("gift_rollups",
+         "INSERT INTO gift_rollups SELECT 99, scope, subject, month, method, election, currency, "
          "net_minor, gifts FROM gift_rollups WHERE upto_seq = 6");
   ExpectVerifyFails("gift rollup at entry 99: outside the entries 1 .. 7");
 }
@@ -310,7 +302,7 @@ TEST_F(GiftRollupsTest, VerifyChecksEveryRollupNotOnlyTheLatest) {
   for (int i = 0; i < 3; ++i) Give(c, "3.00");
   ASSERT_TRUE(RollUp());
   ASSERT_GT(Latest(), 6);
-  Tamper("UPDATE gift_rollups SET gifts = 3 WHERE upto_seq = 6 AND gifts = 2");
+  Tamper("gift_rollups", "UPDATE gift_rollups SET gifts = 3 WHERE upto_seq = 6 AND gifts = 2");
   ExpectVerifyFails("gift rollup at entry 6: ");
 }
 

@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "ledger/ledger.h"
 #include "ledger/records.h"
@@ -88,6 +90,24 @@ class LedgerTest : public ::testing::Test {
     });
     EXPECT_TRUE(added.ok()) << added.status().ToString();
     return seq;
+  }
+
+  // What someone holding the database key does to a derived table: drop its
+  // append-only triggers, run `sql`, put them back as they were.
+  void Tamper(const std::string& table, const std::string& sql) {
+    Db& db = ledger_->store().db();
+    std::vector<std::pair<std::string, std::string>> triggers;
+    {
+      Result<Stmt> stmt =
+          db.Prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?");
+      ASSERT_TRUE(stmt.ok()) << stmt.status().ToString();
+      stmt->Bind(1, table);
+      while (stmt->Step().value()) triggers.emplace_back(stmt->ColumnText(0), stmt->ColumnText(1));
+    }
+    ASSERT_EQ(triggers.size(), 2u) << table;  // no update, no delete
+    for (const auto& [name, create] : triggers) ASSERT_TRUE(db.Exec("DROP TRIGGER " + name).ok());
+    ASSERT_TRUE(db.Exec(sql).ok()) << sql;
+    for (const auto& [name, create] : triggers) ASSERT_TRUE(db.Exec(create).ok()) << create;
   }
 
   TempDir dir_;

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "ledger/records.h"
+#include "ledger/verify.h"
 #include "policies/donations.h"
 #include "policies/scopes.h"
 #include "tests/ledger/test_ledger_util.h"
@@ -46,6 +47,8 @@ struct HistoryScope {
   const char* currency;
   std::map<std::string, std::string> params;
 };
+
+const char* const kMethods[] = {"cheque", "cash", "transfer", "card"};
 
 const std::vector<HistoryScope>& HistoryScopes() {
   // A low French ceiling (20% = 3,000.00 EUR of cash) so the cash total is reached.
@@ -109,7 +112,6 @@ class DonorHistoryTest : public testing::LedgerTest,
     r.anonymous = Chance(8);
     if (!r.anonymous) r.subject = donors_[static_cast<std::size_t>(Pick(0, 11))];
     r.scope = s.id;
-    static const char* kMethods[] = {"cheque", "cash", "transfer", "card"};
     r.method = kMethods[Pick(0, 3)];
     r.amount_minor = Chance(70) ? Pick(1, 20000) : Pick(20000, 400000);
     r.currency = Chance(2) ? "CHF" : s.currency;
@@ -247,6 +249,19 @@ class DonorHistoryTest : public testing::LedgerTest,
       }
     }
     EXPECT_GT(compared, 200);
+    // Each scope's total by method (one method_totals row) against the sum of
+    // the decoded donations as last corrected, refunds not taken off.
+    for (const HistoryScope& s : HistoryScopes()) {
+      std::map<std::string, std::int64_t> want;
+      const std::vector<DonationRecord> all = LoadDonations(ledger_->store(), s.id, "").value();
+      for (const DonationRecord& g : all) want[g.method] += g.amount_minor;
+      for (const char* method : kMethods) {
+        EXPECT_EQ(ledger_->store().MethodTotal(s.id, method).value(), want[method])
+            << s.id << " " << method;
+      }
+    }
+    const VerifyReport verified = VerifyLedger(*ledger_).value();
+    EXPECT_TRUE(verified.failure.ok()) << verified.failure.message();
   }
 
   std::mt19937_64 rng_;
