@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <limits>
 #include <tuple>
 
 #include "ledger/store.h"
@@ -140,17 +141,27 @@ std::vector<GiftDelta> ChangedRows(std::int64_t seq, const EntryIndex& index,
 
 // What a donation or correction changes in method totals (MethodChange).
 // A correction's gift stood at `standing`: its amount as last stated is its
-// net plus what was refunded.
-std::vector<MethodChange> MethodChanges(const EntryIndex& index, const GiftStanding* standing) {
-  if (standing == nullptr) return {MethodChange{index.scope, index.method, index.amount_minor}};
+// net plus what was refunded. Honest rows keep every figure within an
+// amount's range (2^53 - 1); rows whose figures overflow (edited by hand:
+// verify compares them after this) are Corruption, not undefined behaviour.
+Result<std::vector<MethodChange>> MethodChanges(const EntryIndex& index,
+                                                const GiftStanding* standing) {
+  using Changes = std::vector<MethodChange>;
+  if (standing == nullptr) return Changes{{index.scope, index.method, index.amount_minor}};
   const GiftDelta& was = standing->latest;
-  const std::int64_t stated = standing->net_minor + standing->refunded_minor;
-  if (was.method == index.method) {
-    if (index.amount_minor == stated) return {};
-    return {MethodChange{was.scope, was.method, index.amount_minor - stated}};
+  std::int64_t stated = 0;
+  std::int64_t moved = 0;
+  if (__builtin_add_overflow(standing->net_minor, standing->refunded_minor, &stated) ||
+      __builtin_sub_overflow(index.amount_minor, stated, &moved) ||
+      stated == std::numeric_limits<std::int64_t>::min()) {  // -stated below
+    return Status::Corruption("the gift_deltas rows of donation " +
+                              std::to_string(was.donation_seq) + " sum beyond 64 bits");
   }
-  std::vector<MethodChange> out{MethodChange{was.scope, was.method, -stated},
-                                MethodChange{was.scope, index.method, index.amount_minor}};
+  if (was.method == index.method) {
+    if (moved == 0) return Changes{};
+    return Changes{{was.scope, was.method, moved}};
+  }
+  Changes out{{was.scope, was.method, -stated}, {was.scope, index.method, index.amount_minor}};
   if (out[1].method < out[0].method) std::swap(out[0], out[1]);
   return out;
 }
@@ -181,7 +192,9 @@ Result<std::vector<GiftDelta>> Store::GiftDeltasFor(std::int64_t seq, const Entr
                                                     std::vector<MethodChange>* changes) {
   if (changes != nullptr) changes->clear();
   if (index.kind == "donation") {
-    if (changes != nullptr) *changes = MethodChanges(index, nullptr);
+    if (changes != nullptr) {
+      PROBITY_ASSIGN_OR_RETURN(*changes, MethodChanges(index, nullptr));
+    }
     return std::vector<GiftDelta>{StatedRow(seq, index)};
   }
   if (index.kind != "refund" && index.kind != "correction") return std::vector<GiftDelta>{};
@@ -190,7 +203,9 @@ Result<std::vector<GiftDelta>> Store::GiftDeltasFor(std::int64_t seq, const Entr
   // An entry that names no earlier donation changes no total (the listings
   // skip it too); verify's replay refuses it.
   if (!standing.has_value()) return std::vector<GiftDelta>{};
-  if (changes != nullptr && index.kind == "correction") *changes = MethodChanges(index, &*standing);
+  if (changes != nullptr && index.kind == "correction") {
+    PROBITY_ASSIGN_OR_RETURN(*changes, MethodChanges(index, &*standing));
+  }
   return ChangedRows(seq, index, *standing);
 }
 

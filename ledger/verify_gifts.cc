@@ -16,9 +16,12 @@ std::string Describe(const MethodTotalRow& row) {
 }
 
 // A type check as in gift_deltas.cc: a REAL or TEXT total would read back equal.
+// ?3: the seq of the last row matched (-1 at first, so a row at a negative
+// seq is never read here: the count reports it, as it does gift_deltas rows
+// outside 0..n-1).
 constexpr char kMethodRowsSql[] =
     "SELECT seq, total_minor, typeof(seq) = 'integer' AND typeof(total_minor) = 'integer' "
-    "FROM method_totals WHERE scope = ? AND method = ? ORDER BY seq";
+    "FROM method_totals WHERE scope = ?1 AND method = ?2 AND seq > ?3 ORDER BY seq";
 
 // The first stored row of entries [from, to) that is not the one expected.
 GiftDeltaCheck::Mismatch FirstGiftDeltaMismatch(const std::vector<GiftDelta>& stored,
@@ -61,28 +64,35 @@ Status GiftDeltaCheck::Expect(std::int64_t seq, const EntryIndex& index) {
 }
 
 Status GiftDeltaCheck::ExpectMethodTotal(std::int64_t seq, const MethodChange& change) {
+  ++expected_method_rows_;
+  // Once a row is out of step the cursors are too (and a cursor that ran out
+  // would start again from its first row if stepped): only count the rest.
+  if (method_mismatch_.seq >= 0) return Status::OK();
   MethodCursor& cursor = methods_[{change.scope, change.method}];
+  Result<std::int64_t> total = AddToMethodTotal(cursor.total_minor, change);
+  if (!total.ok()) {
+    method_mismatch_ = Mismatch{seq, total.status().message()};
+    return Status::OK();
+  }
+  cursor.total_minor = total.value();
   if (cursor.rows == nullptr) {
     PROBITY_ASSIGN_OR_RETURN(Stmt stmt, store_.db().Prepare(kMethodRowsSql));
-    stmt.Bind(1, change.scope).Bind(2, change.method);
     cursor.rows = std::make_unique<Stmt>(std::move(stmt));
   }
-  PROBITY_ASSIGN_OR_RETURN(cursor.total_minor, AddToMethodTotal(cursor.total_minor, change));
-  ++expected_method_rows_;
-  if (method_mismatch_.seq >= 0) return Status::OK();  // the rest is out of step anyway
+  if (!cursor.open) {
+    cursor.rows->Reset();
+    cursor.rows->Bind(1, change.scope).Bind(2, change.method).Bind(3, cursor.matched_seq);
+    cursor.open = true;
+  }
   const MethodTotalRow want{change.scope, change.method, seq, cursor.total_minor};
-  // A row at a negative seq stands before every entry: the count reports it
-  // (CheckStoreShape), as it does gift_deltas rows outside 0..n-1.
-  bool row = false;
-  do {
-    PROBITY_ASSIGN_OR_RETURN(row, cursor.rows->Step());
-  } while (row && cursor.rows->ColumnInt64(0) < 0);
+  PROBITY_ASSIGN_OR_RETURN(bool row, cursor.rows->Step());
   if (!row) {
     method_mismatch_ = Mismatch{seq, "method_totals row missing: " + Describe(want)};
     return Status::OK();
   }
   const MethodTotalRow have{change.scope, change.method, cursor.rows->ColumnInt64(0),
                             cursor.rows->ColumnInt64(1)};
+  cursor.matched_seq = have.seq;
   if (have.seq < seq) {
     method_mismatch_ =
         Mismatch{have.seq, "method_totals row that no entry makes: " + Describe(have)};
@@ -99,6 +109,10 @@ Status GiftDeltaCheck::ExpectMethodTotal(std::int64_t seq, const MethodChange& c
 }
 
 Result<GiftDeltaCheck::Mismatch> GiftDeltaCheck::FirstMismatch(std::int64_t from, std::int64_t to) {
+  for (auto& [key, cursor] : methods_) {
+    if (cursor.rows != nullptr) cursor.rows->Reset();
+    cursor.open = false;
+  }
   PROBITY_ASSIGN_OR_RETURN(std::vector<GiftDelta> stored, store_.ReadGiftDeltas(from, to));
   Mismatch gift = FirstGiftDeltaMismatch(stored, expected_);
   const Mismatch& method = method_mismatch_;

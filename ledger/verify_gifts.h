@@ -9,6 +9,10 @@
 // come: each scope and method's stored rows are read in seq order, one cursor
 // a pair, beside the running totals kept here from the changes GiftDeltasFor
 // derives. A row no entry makes shows as a row out of step, or in the count.
+// The cursors are reset at the end of every chunk (FirstMismatch) and opened
+// again after the last row they matched: no read snapshot outlives a chunk,
+// so a long verify does not keep the write-ahead log from being checkpointed
+// or truncated (Store::TruncateWal) by another process.
 //
 // Borrows the store; one verification at a time; not thread safe.
 #ifndef PROBITY_LEDGER_VERIFY_GIFTS_H_
@@ -41,15 +45,20 @@ class GiftDeltaCheck {
   };
   // Compares the stored gift_deltas rows of entries [from, to) with those
   // expected; the first method_totals row out of step, if it comes first.
+  // Ends the chunk: resets the method_totals cursors.
   Result<Mismatch> FirstMismatch(std::int64_t from, std::int64_t to);
   // Rows expected over the whole ledger so far.
   std::int64_t expected_rows() const { return expected_rows_; }
   std::int64_t expected_method_rows() const { return expected_method_rows_; }
 
  private:
-  // One scope and method: its running total, and a cursor over its stored rows.
+  // One scope and method: its running total, and a cursor over its stored
+  // rows after `matched_seq`, the last one compared (open: bound and stepped
+  // in this chunk).
   struct MethodCursor {
     std::int64_t total_minor = 0;
+    std::int64_t matched_seq = -1;
+    bool open = false;
     std::unique_ptr<Stmt> rows;
   };
   Status ExpectMethodTotal(std::int64_t seq, const MethodChange& change);

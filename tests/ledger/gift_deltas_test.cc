@@ -4,9 +4,11 @@
 // older schema refused by name; and verify against rows edited, added,
 // removed or retyped by someone holding the database key.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "ledger/entry.h"
 #include "ledger/verify.h"
+#include "ledger/verify_gifts.h"
 #include "tests/ledger/test_ledger_util.h"
 
 namespace probity::testing {
@@ -177,7 +179,46 @@ TEST_F(GiftDeltasTest, MethodTotalsKnownRows) {
   EXPECT_EQ(MethodRows().size(), 4u);
   EXPECT_EQ(MethodRows().back(), (R{"fr-pres-2027", "transfer", 6, 9000}));
   EXPECT_EQ(MethodTotal("transfer"), 9000);
+  // And back to cheque: both totals move again.
+  ASSERT_EQ(Correct(2, 9500, "cheque", "2026-04-03"), 8);
+  EXPECT_EQ(MethodRows().size(), 6u);
+  EXPECT_EQ(MethodTotal("transfer"), 0);
+  EXPECT_EQ(MethodTotal("cheque"), 9500);
   EXPECT_TRUE(Verify().failure.ok()) << Verify().failure.message();
+}
+
+// Verify reads each scope and method's rows through a cursor that it resets
+// at the end of every chunk of kVerifyChunkEntries and opens again after the
+// last row it matched: rows on both sides of a chunk's end, and a stray row
+// in the first chunk found from the second.
+TEST_F(GiftDeltasTest, MethodTotalsAreCheckedAcrossVerifyChunks) {
+  const std::int64_t n = kVerifyChunkEntries + 10;  // donations 2 .. n + 1
+  auto added = ledger_->Append(key_, [&](AppendBatch& batch) {
+    for (std::int64_t i = 0; i < n; ++i) {
+      Json gift = {{"subject", subject_}, {"amount_minor", 100 + i}, {"currency", "EUR"},
+                   {"method", i % 2 == 0 ? "cheque" : "cash"}, {"date", "2026-05-01"},
+                   {"scope", "fr-pres-2027"}};
+      if (i == n - 1) gift["method"] = "card";  // the only card gift, in the second chunk
+      PROBITY_RETURN_IF_ERROR(batch.Add(EntryDraft{"donation", std::move(gift)}).status());
+    }
+    return Status::OK();
+  });
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  ASSERT_GT(Count(), kVerifyChunkEntries + 2);
+  EXPECT_TRUE(Verify().failure.ok()) << Verify().failure.message();
+
+  const std::int64_t past = kVerifyChunkEntries + 3;  // a cash or cheque row in the second chunk
+  Tamper("method_totals", "UPDATE method_totals SET total_minor = total_minor + 1 WHERE seq = " +
+                              std::to_string(past));
+  ExpectFailsAt(past, "is not what the entries make");
+  Tamper("method_totals", "UPDATE method_totals SET total_minor = total_minor - 1 WHERE seq = " +
+                              std::to_string(past));
+  EXPECT_TRUE(Verify().failure.ok()) << Verify().failure.message();
+
+  // Entry 1 (the donor's registration) makes no row; the card cursor first
+  // reads in the second chunk and finds this one before the row it expects.
+  Tamper("method_totals", "INSERT INTO method_totals VALUES('fr-pres-2027', 'card', 1, 0)");
+  ExpectFailsAt(1, "method_totals row that no entry makes: (fr-pres-2027 card, total 0)");
 }
 
 // The latest total of a scope and method is one probe of the primary key,
@@ -381,6 +422,63 @@ TEST_F(GiftDeltasTest, VerifyFindsAMethodTotalNoEntryMakes) {
   // Refund 3 changes no method total.
   Tamper("method_totals", "INSERT INTO method_totals VALUES('fr-pres-2027', 'cheque', 3, 1)");
   ExpectFailsAt(3, "method_totals row that no entry makes: (fr-pres-2027 cheque, total 1)");
+}
+
+// 1,024 gifts of the largest amount fill a signed 64-bit total; the next is
+// refused whole (its entry is not written), and the ledger still verifies.
+TEST_F(GiftDeltasTest, AMethodTotalBeyond64BitsIsRefusedAndNothingIsWritten) {
+  auto gift = [&] {
+    return EntryDraft{"donation", {{"subject", subject_}, {"amount_minor", kAmountMinorMax},
+                                   {"currency", "EUR"}, {"method", "cash"},
+                                   {"date", "2026-05-01"}, {"scope", "fr-pres-2027"}}};
+  };
+  ASSERT_TRUE(ledger_->Append(key_, [&](AppendBatch& batch) {
+                       for (int i = 0; i < 1024; ++i) {
+                         PROBITY_RETURN_IF_ERROR(batch.Add(gift()).status());
+                       }
+                       return Status::OK();
+                     }).ok());
+  const std::int64_t before = Count();
+  EXPECT_EQ(MethodTotal("cash"), 1024 * kAmountMinorMax);
+  auto added = ledger_->Append(key_, [&](AppendBatch& batch) { return batch.Add(gift()).status(); });
+  EXPECT_FALSE(added.ok());
+  EXPECT_NE(added.status().message().find("the total of scope fr-pres-2027's gifts by cash would "
+                                          "overflow 64 bits"),
+            std::string::npos)
+      << added.status().ToString();
+  EXPECT_EQ(Count(), before);
+  EXPECT_EQ(MethodTotal("cash"), 1024 * kAmountMinorMax);
+  EXPECT_TRUE(Verify().failure.ok()) << Verify().failure.message();
+}
+
+// The cursors must not hold a read snapshot past a chunk: one that did would
+// keep another process's checkpoint or TruncateWal (after an erasure) from
+// completing for as long as a verify runs.
+TEST_F(GiftDeltasTest, NoStatementIsLeftSteppingAfterAChunk) {
+  MakeHistory();
+  // What verify expects rows from: the index each body makes.
+  std::vector<std::pair<std::int64_t, EntryIndex>> entries;
+  auto keep = [&](const StoredEntry& e, const EntryIndex&) {
+    entries.emplace_back(e.seq, IndexOf(DecodeEntry(e.body).value()));
+    return Status::OK();
+  };
+  ASSERT_TRUE(ledger_->store().ScanEntries(0, Count(), keep).ok());
+  GiftDeltaCheck check(ledger_->store());
+  check.StartChunk();
+  for (const auto& [seq, index] : entries) ASSERT_TRUE(check.Expect(seq, index).ok());
+  sqlite3* db = ledger_->store().db().raw();
+  auto stepping = [db] {
+    int busy = 0;
+    for (sqlite3_stmt* s = sqlite3_next_stmt(db, nullptr); s; s = sqlite3_next_stmt(db, s)) {
+      busy += sqlite3_stmt_busy(s);
+    }
+    return busy;
+  };
+  EXPECT_GT(stepping(), 0);  // the method cursors, mid-chunk
+  Result<GiftDeltaCheck::Mismatch> m = check.FirstMismatch(0, Count());
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->seq, -1) << m->why;
+  EXPECT_EQ(stepping(), 0);
 }
 
 class MethodTotalsCountTest : public GiftDeltasTest,
