@@ -30,6 +30,38 @@ namespace probity::bench {
 
 using Clock = std::chrono::steady_clock;
 
+// One row of issue 7's table: the figure, our value, the raw limit (or the
+// other size) measured in the same run, the ratio, the target. Printed as
+// it comes, and appended to the file named by ISSUE7_TABLE if that is set,
+// from which bench/run prints the whole table at the end.
+inline void IssueRow(const std::string& figure, const std::string& ours,
+                     const std::string& limit, const std::string& ratio,
+                     const std::string& target) {
+  const std::string row =
+      "| " + figure + " | " + ours + " | " + limit + " | " + ratio + " | " + target + " |\n";
+  std::printf("issue 7 %s", row.c_str());
+  if (const char* path = std::getenv("ISSUE7_TABLE"); path != nullptr && *path != '\0') {
+    if (std::FILE* f = std::fopen(path, "a"); f != nullptr) {
+      std::fputs(row.c_str(), f);
+      std::fclose(f);
+    }
+  }
+}
+
+// `text` without its trailing spaces (names padded to line up on a terminal).
+inline std::string Trimmed(std::string text) {
+  text.erase(text.find_last_not_of(' ') + 1);
+  return text;
+}
+
+// printf into a std::string, for IssueRow's cells.
+template <typename... Args>
+std::string Fmt(const char* format, Args... args) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, format, args...);
+  return buf;
+}
+
 // One table's rows as SQLite values, copied column by column from the ledger
 // file, so the raw inserts write byte-identical rows whatever the schema.
 struct RawTable {

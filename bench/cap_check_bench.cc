@@ -39,6 +39,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "ledger/encoding.h"
 #include "ledger/note.h"
 #include "ledger/vault.h"
@@ -377,6 +378,14 @@ int Run(int argc, char** argv) {
               "scope's cash total is one method_totals row)\n",
               static_cast<long long>(large), static_cast<long long>(small),
               l.cash.median_us / s.cash.median_us, l.cash.p99_us / s.cash.p99_us);
+  const auto row = [&](const char* what, const Latency& at_large, const Latency& at_small) {
+    bench::IssueRow(bench::Fmt("cap check (%s), median us at %lld entries / at %lld", what,
+                               static_cast<long long>(large), static_cast<long long>(small)),
+                    bench::Fmt("%.0f", at_large.median_us), bench::Fmt("%.0f", at_small.median_us),
+                    bench::Fmt("%.2f", at_large.median_us / at_small.median_us), "<= 1.2");
+  };
+  row("transfer", l.latency, s.latency);
+  row("cash", l.cash, s.cash);
   return 0;
 }
 

@@ -233,6 +233,11 @@ int Run(int argc, char** argv) {
     std::printf("| the same, every row through the index (no rollup) | %.3f | %.3f | %.1f | %.1f |\n",
                 every_row, theirs, theirs / every_row, theirs / (every_row + argon2id));
     std::fprintf(stderr, "%s's total line: %s\n", tool, LastLine(out_path).c_str());
+    IssueRow(Fmt("summary of %lld donations, s, with the Argon2id open (other side: `%s "
+                 "balance`)",
+                 static_cast<long long>(n), tool),
+             Fmt("%.3f", ours + argon2id), Fmt("%.3f", theirs),
+             Fmt("%.1fx", theirs / (ours + argon2id)), ">= 10x");
   }
   if (keep == nullptr) std::filesystem::remove_all(dir);
   return 0;
