@@ -242,15 +242,21 @@ int VerifyOnce(const std::string& path) {
   return 0;
 }
 
-// Three rounds of ours against the raw limit, each printed; the best of each.
-// `path` empty: ours verifies `bundle` in memory; else the file at `path`
-// (which holds `bundle`).
-std::pair<double, double> CompareRounds(const std::string& bundle, const std::string& path,
-                                        const VerifierKey& trusted, std::int64_t n,
-                                        std::size_t threads) {
+// Three rounds of ours against the raw limit, each printed: the best of each,
+// and each round's ratio. `path` empty: ours verifies `bundle` in memory;
+// else the file at `path` (which holds `bundle`).
+struct Rounds {
+  double best_ours = 0;
+  double best_raw = 0;
+  std::vector<double> ratios;  // ours / raw, round by round
+};
+Rounds CompareRounds(const std::string& bundle, const std::string& path,
+                     const VerifierKey& trusted, std::int64_t n, std::size_t threads) {
   const PublicKey& public_key = trusted.key;
   const SignedBodies sigs = SignedBodiesOf(bundle);
-  double best_ours = 0, best_raw = 0;
+  Rounds rounds;
+  double& best_ours = rounds.best_ours;
+  double& best_raw = rounds.best_raw;
   for (int round = 0; round < 3; ++round) {
     const RawRun raw = RawVerify(sigs, public_key, threads);
     best_raw = std::max(best_raw, raw.rate);
@@ -266,6 +272,7 @@ std::pair<double, double> CompareRounds(const std::string& bundle, const std::st
     const double ours_cpu = CpuSeconds() - cpu;
     const double ours_cpu_us = ours_cpu * 1e6 / static_cast<double>(n);
     best_ours = std::max(best_ours, ours);
+    rounds.ratios.push_back(ours / raw.rate);
     std::printf("round %d: ours %.0f entries/s on %.2f cores (%.1f us CPU/entry), raw %.0f on "
                 "%.2f cores (%.1f us CPU/entry; its threads ended %.2f s apart), ratio %.2f, "
                 "by CPU an entry %.2f\n",
@@ -273,20 +280,24 @@ std::pair<double, double> CompareRounds(const std::string& bundle, const std::st
                 raw.tail_secs, ours / raw.rate, raw.cpu_us / ours_cpu_us);
     std::fflush(stdout);
   }
-  return {best_ours, best_raw};
+  return rounds;
 }
 
-void PrintTable(std::int64_t n, std::size_t threads, double best_ours, double best_raw) {
+void PrintTable(std::int64_t n, std::size_t threads, const Rounds& rounds) {
+  const double best_ours = rounds.best_ours;
+  const double best_raw = rounds.best_raw;
   std::printf("\n| figure | ours | raw limit | ratio |\n|---|---|---|---|\n");
   std::printf(
       "| verify a %lld-entry bundle (entries/s, %zu threads) | %.0f | %.0f (Ed25519 verify, "
       "%zu threads) | %.2f |\n",
       static_cast<long long>(n), threads, best_ours, best_raw, threads, best_ours / best_raw);
+  std::string each;  // the target holds in every round, not only the best
+  for (double r : rounds.ratios) each += (each.empty() ? "" : ", ") + bench::Fmt("%.2f", r);
   bench::IssueRow(bench::Fmt("verify of a %lld-entry bundle, entries/s, best round (raw: Ed25519 "
-                             "verify on %zu threads)",
+                             "verify on %zu threads, best round)",
                              static_cast<long long>(n), threads),
                   bench::Fmt("%.0f", best_ours), bench::Fmt("%.0f", best_raw),
-                  bench::Fmt("%.2f", best_ours / best_raw), ">= 0.8");
+                  "rounds " + each, ">= 0.8 each round");
 }
 
 // --rounds FILE: CompareRounds over a bundle saved with --save (a 1,000,000-entry
@@ -297,8 +308,7 @@ int RoundsOfSaved(const std::string& path) {
   const VerifierKey trusted = Must(ParseVerifierKey(Slurp(path + ".key")), "key");
   const std::int64_t n = static_cast<std::int64_t>(EntryLines(bundle).size());
   const std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
-  const auto [best_ours, best_raw] = CompareRounds(bundle, path, trusted, n, threads);
-  PrintTable(n, threads, best_ours, best_raw);
+  PrintTable(n, threads, CompareRounds(bundle, path, trusted, n, threads));
   return 0;
 }
 
@@ -329,7 +339,7 @@ int main(int argc, char** argv) {
               static_cast<long long>(n), static_cast<double>(bundle.size()) / 1e6, Seconds(start));
   const std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
   const VerifierKey trusted{key.name, NoteKeyId(key.name, key.key.public_key), key.key.public_key};
-  const auto [best_ours, best_raw] = CompareRounds(bundle, "", trusted, n, threads);
+  const Rounds rounds = CompareRounds(bundle, "", trusted, n, threads);
   // Where the time goes, in CPU time on one thread: decoding (canonical form, then schema),
   // the leaf hash, and checking one signature per entry. Best of 3 passes.
   {
@@ -365,7 +375,7 @@ int main(int argc, char** argv) {
     std::printf("Ed25519 verify %.1f us/entry\n",
                 RawVerify(SignedBodiesOf(bundle), key.key.public_key, 1).cpu_us);
   }
-  PrintTable(n, threads, best_ours, best_raw);
+  PrintTable(n, threads, rounds);
   std::filesystem::remove_all(dir);
   return 0;
 }
