@@ -86,6 +86,10 @@ Result<std::optional<GiftStanding>> StandingBefore(Db& db, std::int64_t donation
   PROBITY_ASSIGN_OR_RETURN(bool row, sums->Step());
   PROBITY_ASSERT(row);  // an aggregate always returns one row
   standing.net_minor = sums->ColumnInt64(0);
+  if (sums->ColumnInt64(1) == std::numeric_limits<std::int64_t>::min()) {  // negated below
+    return Status::Corruption("the gift_deltas rows of donation " + std::to_string(donation_seq) +
+                              " sum beyond 64 bits");
+  }
   standing.refunded_minor = -sums->ColumnInt64(1);
   return std::optional<GiftStanding>(std::move(standing));
 }

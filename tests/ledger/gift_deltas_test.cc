@@ -352,6 +352,16 @@ TEST_F(GiftDeltasTest, MembershipFeeKeepsItsNatureThroughRefundsAndCorrections) 
   EXPECT_TRUE(Verify().failure.ok()) << Verify().failure.message();
 }
 
+// A refund row edited to the most negative 64-bit value: what the next
+// correction's rows are derived from cannot be negated. Verify names the
+// edited row; it does not stop with an error or overflow.
+TEST_F(GiftDeltasTest, VerifyFindsARowThatOverflowsWhatFollowsIt) {
+  MakeHistory();
+  Tamper("gift_deltas", "UPDATE gift_deltas SET delta_minor = -9223372036854775807 - 1 "
+                        "WHERE seq = 3");
+  ExpectFailsAt(3, "is not what the entries make");
+}
+
 TEST_F(GiftDeltasTest, VerifyFindsAMissingRow) {
   MakeHistory();
   Tamper("gift_deltas", "DELETE FROM gift_deltas WHERE seq = 5");
